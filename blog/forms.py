@@ -1,0 +1,78 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from blog.embeds import parse_timestamp, parse_video_url
+from blog.models import PostLink, PostTrack, Video
+
+
+def format_timestamp(seconds):
+    """95 -> "1:35", 3723 -> "1:02:03": how a video player shows a time."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+class TimestampField(forms.CharField):
+    """A time in a video typed as 1:35, 95 or 1m35s, stored as whole seconds."""
+
+    default_error_messages = {
+        "invalid": _("Enter a time such as 1:35, 1:02:03 or 95 (seconds)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 8, "placeholder": "m:ss"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_timestamp(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        seconds = parse_timestamp(value)
+        if seconds is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return seconds
+
+
+class VideoForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=Video._meta.get_field("url").help_text,
+    )
+
+    class Meta:
+        model = Video
+        fields = ["url", "title", "duration_seconds", "position"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        parse_video_url(url)
+        return url
+
+
+class PostTrackForm(forms.ModelForm):
+    starts_at = TimestampField(
+        required=False,
+        label=_("Starts at"),
+        help_text=PostTrack._meta.get_field("starts_at").help_text,
+    )
+
+    class Meta:
+        model = PostTrack
+        fields = ["position", "track", "video", "starts_at"]
+
+
+class PostLinkForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = PostLink
+        fields = ["position", "title", "url"]

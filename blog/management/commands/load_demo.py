@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from blog.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Add the demo posts (the Rocky IV montage and its neighbours) that are missing."
+
+    def handle(self, *args, **options):
+        created = demo_load()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Created {created} demo posts."))
+        else:
+            self.stdout.write("The demo posts are already there; nothing changed.")
