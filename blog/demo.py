@@ -14,7 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from blog.models import Album, Artist, Category, Credit, Post, PostDetail, PostLink, PostTrack, Track
+from blog.models import (
+    Album,
+    Artist,
+    Category,
+    Credit,
+    Post,
+    PostDetail,
+    PostLink,
+    PostTrack,
+    Track,
+)
 
 EXAMPLE_VIDEO_NOTE = "an example address: replace it with the real video in the admin"
 
@@ -50,7 +60,7 @@ class DemoPost:
 
 
 CATEGORIES = {
-    "Training montages": "Sweat, snow and a synthesizer: the sequences that make you want to train.",
+    "Training montages": "Sweat, snow and a synthesizer: scenes that make you want to train.",
     "Dance scenes": "Films where the music moves the story, and the cast with it.",
     "Title themes": "The songs that sold the film before anyone saw it.",
 }
@@ -191,7 +201,10 @@ POSTS = [
         slug="flashdance-final-audition",
         category="Dance scenes",
         days_ago=11,
-        lead="A welder who dances at night walks into the conservatory audition, and What a Feeling carries her through it.",
+        lead=(
+            "A welder who dances at night walks into the conservatory audition, and What a "
+            "Feeling carries her through it."
+        ),
         body="The scene works because the music starts small and so does she. By the chorus, "
         "the panel has stopped pretending not to tap along.",
         video_url="https://youtu.be/FlashDemo01",
@@ -215,7 +228,10 @@ POSTS = [
         slug="footloose-mill-dance",
         category="Dance scenes",
         days_ago=24,
-        lead="Ren takes his fury to an empty mill and dances it out, a scene that is half gymnastics and half tantrum.",
+        lead=(
+            "Ren takes his fury to an empty mill and dances it out, a scene that is half "
+            "gymnastics and half tantrum."
+        ),
         body="It should be ridiculous. It is not, because the editing keeps time with the song "
         "and never cuts away from the effort.",
         video_url="https://www.youtube.com/watch?v=FootDemo001&t=30s",
@@ -239,7 +255,10 @@ POSTS = [
         slug="karate-kid-tournament",
         category="Training montages",
         days_ago=37,
-        lead="The All-Valley tournament in under three minutes: bout after bout, cut to a song written for another film.",
+        lead=(
+            "The All-Valley tournament in under three minutes: bout after bout, cut to a song"
+            " written for another film."
+        ),
         body="Bill Conti and Allee Willis wrote it, Joe Esposito sings it, and every cut "
         "lands on a beat.",
         video_url="https://vimeo.com/900000001",
@@ -261,7 +280,10 @@ POSTS = [
         slug="top-gun-danger-zone",
         category="Title themes",
         days_ago=52,
-        lead="Heat haze, hand signals and an F-14 leaving the deck: the opening of Top Gun, set to Danger Zone.",
+        lead=(
+            "Heat haze, hand signals and an F-14 leaving the deck: the opening of Top Gun, "
+            "set to Danger Zone."
+        ),
         body="Before a word of dialogue the film has told you what it is about, and the song "
         "has told you how it will feel.",
         video_url="https://www.youtube.com/embed/TopGunDemo1",
@@ -285,7 +307,10 @@ POSTS = [
         slug="ghostbusters-theme",
         category="Title themes",
         days_ago=66,
-        lead="The theme that turned a phone number into a chorus, over a montage of the team getting famous.",
+        lead=(
+            "The theme that turned a phone number into a chorus, over a montage of the team "
+            "getting famous."
+        ),
         body="Ray Parker Jr. wrote and sang it; the montage around it is the film's fastest "
         "stretch of storytelling.",
         video_url="https://youtu.be/GhostDemo01?t=15",
@@ -309,7 +334,9 @@ POSTS = [
         slug="back-to-the-future-power-of-love",
         category="Title themes",
         days_ago=80,
-        lead="Marty is late for school, and Hill Valley goes by at the speed of The Power of Love.",
+        lead=(
+            "Marty is late for school, and Hill Valley goes by at the speed of The Power of Love."
+        ),
         body="The sequence introduces the town we will see again thirty years earlier, "
         "without once slowing down to explain it.",
         video_url="https://www.youtube.com/shorts/BTTFDemo001",
@@ -333,7 +360,10 @@ POSTS = [
         slug="rocky-iii-eye-of-the-tiger",
         category="Training montages",
         days_ago=0,
-        lead="Notes for a post on the Rocky III training montage. Not finished: only staff can see it.",
+        lead=(
+            "Notes for a post on the Rocky III training montage. Not finished: only staff can"
+            " see it."
+        ),
         body="To write.",
         video_url="https://youtu.be/EyeTigerDem",
         video_title="Rocky III: the beach training",
@@ -348,7 +378,10 @@ POSTS = [
         slug="over-the-top-meet-me-half-way",
         category="Training montages",
         days_ago=-7,
-        lead="Scheduled for next week: the arm-wrestling film's road-trip montage, and Kenny Loggins again.",
+        lead=(
+            "Scheduled for next week: the arm-wrestling film's road-trip montage, and Kenny "
+            "Loggins again."
+        ),
         body="Scheduled posts stay hidden from readers until their publish time.",
         video_url="https://youtu.be/OverTheTop1",
         video_title="Over the Top: the road-trip montage",
@@ -376,14 +409,16 @@ def demo_author():
 
 
 def poster_image(title, colour):
-    """A 1280×720 JPEG poster: a dark gradient in ``colour`` with the title on it."""
+    """A 1280 by 720 JPEG poster: a dark gradient in ``colour`` with the title on it."""
     width, height = 1280, 720
     base = Image.new("RGB", (width, height), colour)
     shade = Image.linear_gradient("L").resize((width, height)).point(lambda value: value // 2)
     image = Image.composite(Image.new("RGB", (width, height), "#0d0d0f"), base, shade)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=64)
-    draw.multiline_text((72, height - 200), _wrap(title, 30), font=font, fill="#f4f1ea", spacing=12)
+    draw.multiline_text(
+        (72, height - 200), _wrap(title, 30), font=font, fill="#f4f1ea", spacing=12
+    )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue())
@@ -411,7 +446,9 @@ def demo_load(*, now=None):
         )[0]
         for name, text in CATEGORIES.items()
     }
-    existing = set(Post.objects.filter(slug__in=[p.slug for p in POSTS]).values_list("slug", flat=True))
+    existing = set(
+        Post.objects.filter(slug__in=[p.slug for p in POSTS]).values_list("slug", flat=True)
+    )
     created = 0
     for demo in POSTS:
         if demo.slug in existing:
@@ -464,7 +501,9 @@ def _create_post(demo, *, author, category, now):
 def _track(item):
     album = None
     if item.album:
-        album, _ = Album.objects.get_or_create(title=item.album, defaults=ALBUMS.get(item.album, {}))
+        album, _ = Album.objects.get_or_create(
+            title=item.album, defaults=ALBUMS.get(item.album, {})
+        )
     track, created = Track.objects.get_or_create(
         title=item.title,
         album=album,

@@ -13,7 +13,7 @@ def format_timestamp(seconds):
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
-class TimestampField(forms.CharField):
+class TimestampField(forms.Field):
     """A time in a video typed as 1:35, 95 or 1m35s, stored as whole seconds."""
 
     default_error_messages = {
@@ -21,8 +21,8 @@ class TimestampField(forms.CharField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"size": 8, "placeholder": "m:ss"}))
+        attrs = {"size": 8, "maxlength": 12, "placeholder": "m:ss"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -31,8 +31,8 @@ class TimestampField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        value = str(value).strip() if value is not None else ""
+        if not value:
             return None
         seconds = parse_timestamp(value)
         if seconds is None:

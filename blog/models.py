@@ -1,8 +1,8 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,7 +111,9 @@ class Post(models.Model):
     poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_alt = models.CharField(
-        max_length=200, blank=True, help_text=_("Describe the still for readers who cannot see it.")
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the still for readers who cannot see it."),
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="posts", null=True, blank=True
@@ -174,7 +176,8 @@ class Video(models.Model):
         ),
     )
     title = models.CharField(
-        max_length=200, help_text=_("Names the player for screen readers, e.g. “Rocky IV training montage”.")
+        max_length=200,
+        help_text=_("Names the player for screen readers, e.g. “Rocky IV training montage”."),
     )
     duration_seconds = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Length in seconds, shown on the play button.")
@@ -191,6 +194,10 @@ class Video(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._apply(parse_video_url(self.url))
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.url:
@@ -198,10 +205,6 @@ class Video(models.Model):
                 self._apply(parse_video_url(self.url))
             except ValidationError as error:
                 raise ValidationError({"url": error.error_list}) from None
-
-    def save(self, *args, **kwargs):
-        self._apply(parse_video_url(self.url))
-        super().save(*args, **kwargs)
 
     def _apply(self, ref):
         self.provider = ref.provider
@@ -341,7 +344,9 @@ class PostTrack(models.Model):
         null=True,
         blank=True,
         related_name="tracks",
-        help_text=_("The video the track plays in, if the post has several; empty means the first."),
+        help_text=_(
+            "The video the track plays in, if the post has several; empty means the first."
+        ),
     )
     starts_at = models.PositiveIntegerField(
         null=True,

@@ -91,9 +91,7 @@ def _neighbour(published, *, before):
         )
         order = ("published_at", "pk")
     neighbours = published.filter(condition).order_by(*order)
-    return {
-        field: Subquery(neighbours.values(field)[:1]) for field in ("title", "slug")
-    }
+    return {field: Subquery(neighbours.values(field)[:1]) for field in ("title", "slug")}
 
 
 def _post_page_queryset(user):
@@ -118,7 +116,9 @@ def _post_page_queryset(user):
                 "soundtrack",
                 queryset=PostTrack.objects.select_related("track__album", "video"),
             ),
-            Prefetch("soundtrack__track__credits", queryset=Credit.objects.select_related("artist")),
+            Prefetch(
+                "soundtrack__track__credits", queryset=Credit.objects.select_related("artist")
+            ),
         )
     )
 
@@ -142,7 +142,9 @@ def post_detail(request, slug):
     soundtrack = list(post.soundtrack.all())
     for entry in soundtrack:
         # A start time without a chosen video belongs to the post's first video.
-        entry.player = (entry.video or videos[0]) if videos and entry.starts_at is not None else None
+        entry.player = (
+            (entry.video or videos[0]) if videos and entry.starts_at is not None else None
+        )
         if entry.player:
             entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
             entry.watch_url = entry.player.ref.watch_url(entry.starts_at)

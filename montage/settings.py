@@ -115,7 +115,9 @@ def _cache_from_url(url):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"CACHE_URL must start with locmem://, redis:// or rediss://: {url!r}")
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with locmem://, redis:// or rediss://: {url!r}"
+    )
 
 
 CACHES = {"default": _cache_from_url(env("CACHE_URL", "locmem://"))}

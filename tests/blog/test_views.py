@@ -149,7 +149,9 @@ def test_video_is_a_facade_with_no_third_party_resource(client):
     """Before play the page loads nothing from another host: poster, CSS and JS are local."""
     video = VideoFactory(url="https://youtu.be/dQw4w9WgXcQ?t=42")
     content = client.get(video.post.get_absolute_url()).content.decode()
-    sources = re.findall(r'<(?:img|script|iframe|source|link)\b[^>]*?(?:src|href)="([^"]+)"', content)
+    sources = re.findall(
+        r'<(?:img|script|iframe|source|link)\b[^>]*?(?:src|href)="([^"]+)"', content
+    )
     canonical = re.findall(r'<link rel="canonical" href="([^"]+)"', content)
     loaded = [url for url in sources if url not in canonical]
     assert loaded, "expected the page to load its own stylesheet and poster"
@@ -183,7 +185,9 @@ def test_soundtrack_lists_chapters_with_credits_and_album_facts(client):
     )
     CreditFactory(track=track, artist__name="Survivor", role=Credit.Role.PERFORMER)
     CreditFactory(track=track, artist__name="Jim Peterik", role=Credit.Role.WRITER, position=1)
-    CreditFactory(track=track, artist__name="Frankie Sullivan", role=Credit.Role.WRITER, position=2)
+    CreditFactory(
+        track=track, artist__name="Frankie Sullivan", role=Credit.Role.WRITER, position=2
+    )
     PostTrackFactory(post=video.post, track=track, starts_at=95)
     content = client.get(video.post.get_absolute_url()).content.decode()
     assert "Burning Heart" in content
@@ -297,10 +301,17 @@ def test_tag_page_lists_tagged_posts(client):
 
 def test_year_and_month_archives_name_their_scope(client):
     """Year and month archives show that period's posts under a heading naming it."""
-    PostFactory(title="November post", published_at=datetime.datetime(1985, 11, 27, 12, tzinfo=datetime.UTC))
-    PostFactory(title="December post", published_at=datetime.datetime(1985, 12, 3, 12, tzinfo=datetime.UTC))
+    PostFactory(
+        title="November post",
+        published_at=datetime.datetime(1985, 11, 27, 12, tzinfo=datetime.UTC),
+    )
+    PostFactory(
+        title="December post", published_at=datetime.datetime(1985, 12, 3, 12, tzinfo=datetime.UTC)
+    )
     year = client.get(reverse("blog:archive_year", kwargs={"year": 1985})).content.decode()
-    month = client.get(reverse("blog:archive_month", kwargs={"year": 1985, "month": 11})).content.decode()
+    month = client.get(
+        reverse("blog:archive_month", kwargs={"year": 1985, "month": 11})
+    ).content.decode()
     assert "November post" in year and "December post" in year
     assert "<h1>November 1985</h1>" in month
     assert "December post" not in month
@@ -315,7 +326,10 @@ def test_empty_month_archive_is_not_found(client):
 
 def test_archive_index_links_months_with_posts(client):
     """The archive lists every published post and links each month that has one."""
-    PostFactory(title="An archived post", published_at=datetime.datetime(1985, 11, 27, 12, tzinfo=datetime.UTC))
+    PostFactory(
+        title="An archived post",
+        published_at=datetime.datetime(1985, 11, 27, 12, tzinfo=datetime.UTC),
+    )
     content = client.get(reverse("blog:archive")).content.decode()
     assert "An archived post" in content
     assert reverse("blog:archive_month", kwargs={"year": 1985, "month": 11}) in content
@@ -342,7 +356,9 @@ def test_search_without_matches_offers_the_archive(client):
 
 def test_body_markdown_is_sanitized(client):
     """Script and event handlers in the body never reach the reader's page."""
-    post = PostFactory(body='Hi <script>alert(1)</script> <a href="javascript:alert(2)" onclick="x()">x</a>')
+    post = PostFactory(
+        body='Hi <script>alert(1)</script> <a href="javascript:alert(2)" onclick="x()">x</a>'
+    )
     content = client.get(post.get_absolute_url()).content.decode()
     assert "<script>alert" not in content
     assert "javascript:" not in content

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         if user:
             self.stdout.write(
                 f"The admin user “{USERNAME}” already exists and its password is not the one "
-                f"this command made. Set a new one with: python manage.py changepassword {USERNAME}"
+                "this command made. Set a new one with: "
+                f"python manage.py changepassword {USERNAME}"
             )
             return
         password = secrets.token_urlsafe(12)

@@ -1,0 +1,38 @@
+# Two commands do all set-up: `make run` and `make test`. Both create .venv on first use
+# and reinstall only when requirements.lock changes.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format clean
+
+$(INSTALLED): requirements.lock
+	@test -n "$(PYTHON)" || { echo "Montage needs Python 3.11: none found on PATH."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+		{ echo "Montage needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+run: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py create_local_admin
+	@echo "Montage: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

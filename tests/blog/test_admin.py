@@ -1,0 +1,99 @@
+import pytest
+from django.urls import reverse
+
+from blog.models import Post
+from tests.factories import CategoryFactory, PostFactory, TrackFactory, UserFactory, VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def _post_form(author, **overrides):
+    data = {
+        "title": "Rocky training in Russia",
+        "slug": "rocky-training-in-russia",
+        "lead": "Frozen landscapes.",
+        "body": "Body.",
+        "poster_alt": "",
+        "category": CategoryFactory().pk,
+        "tags": "rocky, 1980s",
+        "status": "published",
+        "published_at_0": "2025-11-27",
+        "published_at_1": "10:00:00",
+        "author": author.pk,
+        "videos-TOTAL_FORMS": "1",
+        "videos-INITIAL_FORMS": "0",
+        "videos-0-url": "https://youtu.be/dQw4w9WgXcQ?t=5",
+        "videos-0-title": "The montage",
+        "videos-0-duration_seconds": "232",
+        "videos-0-position": "0",
+        "soundtrack-TOTAL_FORMS": "1",
+        "soundtrack-INITIAL_FORMS": "0",
+        "soundtrack-0-position": "1",
+        "soundtrack-0-track": TrackFactory(title="Hearts on Fire").pk,
+        "soundtrack-0-starts_at": "1:35",
+        "details-TOTAL_FORMS": "0",
+        "details-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_author_can_add_a_post_with_video_and_timed_track(client, author):
+    """One admin form saves the post, its video and a track starting at 1:35."""
+    response = client.post(reverse("admin:blog_post_add"), _post_form(author))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    post = Post.objects.get(slug="rocky-training-in-russia")
+    assert post.videos.get().video_id == "dQw4w9WgXcQ"
+    assert post.soundtrack.get().starts_at == 95
+    assert sorted(post.tags.names()) == ["1980s", "rocky"]
+
+
+def test_bad_video_url_is_refused_and_what_was_typed_is_kept(client, author):
+    """A non-video URL gives a clear error on the field and the form keeps the input."""
+    data = _post_form(author, **{"videos-0-url": "https://example.com/my-clip"})
+    response = client.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Paste a YouTube or Vimeo link" in content
+    assert 'value="https://example.com/my-clip"' in content
+    assert "Frozen landscapes." in content
+    assert not Post.objects.exists()
+
+
+def test_bad_timestamp_is_refused_with_an_example_of_a_good_one(client, author):
+    """A start time that is not a time says how to write one."""
+    data = _post_form(author, **{"soundtrack-0-starts_at": "soon"})
+    response = client.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 200
+    assert "Enter a time such as 1:35" in response.content.decode()
+
+
+def test_change_form_shows_times_as_minutes_and_seconds(client, author):
+    """A stored start of 95 seconds is shown to the author as 1:35."""
+    video = VideoFactory()
+    video.post.soundtrack.create(track=TrackFactory(), starts_at=95, video=video)
+    response = client.get(reverse("admin:blog_post_change", args=[video.post.pk]))
+    assert 'value="1:35"' in response.content.decode()
+
+
+def test_video_help_text_says_the_demo_address_is_an_example(client, author):
+    """The author is told the demo's video address is to be replaced."""
+    response = client.get(reverse("admin:blog_post_add"))
+    assert "replace it with your video" in response.content.decode()
+
+
+def test_post_list_shows_status_and_whether_readers_can_see_it(client, author):
+    """The admin list of posts answers “is it live?” at a glance."""
+    PostFactory(title="Live one")
+    response = client.get(reverse("admin:blog_post_changelist"))
+    content = response.content.decode()
+    assert "Live one" in content
+    assert "Visible to readers" in content

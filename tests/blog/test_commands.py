@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(tmp_path):
+    out = io.StringIO()
+    call_command("create_local_admin", credentials_file=str(tmp_path / "admin.txt"), stdout=out)
+    return out.getvalue()
+
+
+def test_local_admin_is_created_with_a_random_password_that_works(tmp_path):
+    """The first run makes a superuser whose printed password logs in."""
+    output = _run(tmp_path)
+    password = (tmp_path / "admin.txt").read_text().strip()
+    assert password in output
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(password)
+    assert (tmp_path / "admin.txt").stat().st_mode & 0o077 == 0
+
+
+def test_local_admin_is_reused_and_printed_again(tmp_path):
+    """A second run shows the same login instead of making another."""
+    first = _run(tmp_path)
+    assert _run(tmp_path) == first
+    assert get_user_model().objects.filter(username="admin").count() == 1
+
+
+def test_changed_admin_password_is_not_overwritten(tmp_path):
+    """If the author changed the password, the command says how to reset it and changes nothing."""
+    _run(tmp_path)
+    user = get_user_model().objects.get(username="admin")
+    user.set_password("the-authors-own-password")
+    user.save()
+    output = _run(tmp_path)
+    assert "changepassword" in output
+    user.refresh_from_db()
+    assert user.check_password("the-authors-own-password")

@@ -1,0 +1,58 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.demo import demo_load
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db
+
+ROCKY = "rocky-training-in-russia-rocky-iv"
+
+
+def test_demo_creates_the_rocky_post_with_six_tracks_and_the_album(client):
+    """The demo post carries the seed's facts, six credited tracks and the album."""
+    demo_load()
+    post = Post.objects.get(slug=ROCKY)
+    assert post.title == "Rocky training in Russia [Rocky IV]"
+    assert post.is_published
+    assert post.soundtrack.count() == 6
+    content = client.get(post.get_absolute_url()).content.decode()
+    for fact in ["Jackson Hole", "Grand Teton National Park", "2021", "Scotti Bros. Records",
+                 "No. 2 on the Billboard Hot 100", "No. 22 on the Billboard Hot 100",
+                 "Platinum (RIAA)", "27 November 1985"]:  # fmt: skip
+        assert fact in content, fact
+    for title in ["Training Montage", "Hearts on Fire", "Burning Heart", "Living in America",
+                  "No Easy Way Out", "Going the Distance"]:  # fmt: skip
+        assert title in content, title
+    assert content.count("data-seek=") == 2
+
+
+def test_demo_fills_more_than_one_home_page_and_includes_a_draft_and_a_scheduled_post(client):
+    """There are enough published demo posts to paginate, plus unpublished ones to preview."""
+    demo_load()
+    assert Post.objects.published().count() > 5
+    assert client.get(reverse("blog:home"), {"page": 2}).status_code == 200
+    assert Post.objects.filter(status=Post.Status.DRAFT).exists()
+    assert Post.objects.filter(
+        status=Post.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).exists()
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    """load_demo is idempotent: the second run adds no rows."""
+    call_command("load_demo", stdout=io.StringIO())
+    counts = Post.objects.count(), Post.objects.get(slug=ROCKY).soundtrack.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert (Post.objects.count(), Post.objects.get(slug=ROCKY).soundtrack.count()) == counts
+
+
+def test_loading_the_demo_keeps_the_authors_edits():
+    """Re-running the demo does not overwrite a post the author has changed."""
+    demo_load()
+    Post.objects.filter(slug=ROCKY).update(title="My own title")
+    demo_load()
+    assert Post.objects.get(slug=ROCKY).title == "My own title"

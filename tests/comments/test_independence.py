@@ -1,0 +1,20 @@
+import ast
+from pathlib import Path
+
+import comments
+
+COMMENTS_DIR = Path(comments.__file__).parent
+
+
+def test_comments_app_never_imports_blog():
+    """comments/ stands alone: no module in it imports blog/ (DESIGN.md)."""
+    offenders = []
+    for path in COMMENTS_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path}: {name}" for name in names if name.split(".")[0] == "blog"]
+    assert not offenders, offenders
