@@ -17,7 +17,7 @@ $(INSTALLED): requirements.lock
 	@touch $@
 
 run: $(INSTALLED)
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_local_admin
 	@echo "Montage: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"

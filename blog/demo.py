@@ -75,7 +75,6 @@ ALBUMS = {
     },
     "Rocky: Original Motion Picture Score": {
         "label": "United Artists Records",
-        "release_date": datetime.date(1976, 11, 12),
     },
 }
 
