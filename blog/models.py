@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -13,6 +14,7 @@ from taggit.managers import TaggableManager
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.markup import render_markdown
+from comments.models import Comment
 
 
 class Category(models.Model):
@@ -49,7 +51,10 @@ class PostQuerySet(models.QuerySet):
         # An aggregate drops Meta.ordering, so the order is restated for pagination.
         return (
             self.select_related("category", "author")
-            .annotate(track_count=models.Count("soundtrack"))
+            .annotate(
+                track_count=models.Count("soundtrack"),
+                comment_count=Comment.objects.approved_count_for(Post),
+            )
             .order_by("-published_at", "-id")
         )
 
@@ -124,6 +129,12 @@ class Post(models.Model):
         default=timezone.now,
         help_text=_("Readers see a published post from this time on; a future time schedules it."),
     )
+    comments_enabled = models.BooleanField(
+        "allow comments",
+        default=True,
+        help_text=_("Untick to close the discussion; published comments stay visible."),
+    )
+    comments = GenericRelation(Comment, related_query_name="post")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +170,15 @@ class Post(models.Model):
     @property
     def has_poster(self):
         return bool(self.poster)
+
+    @property
+    def comments_opened_at(self):
+        """For the comments app's "close after N days" rule."""
+        return self.published_at
+
+    def comment_moderator_emails(self):
+        """Who the comments app emails about new comments on this post."""
+        return [self.author.email]
 
 
 class Video(models.Model):

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.http import require_http_methods
 from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from blog.models import Category, Credit, Post, PostTrack
+from comments.views import comment_post, comment_section
 
 RELATED_POSTS = 3
 
@@ -136,15 +139,23 @@ def related_posts(post):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_detail(request, slug):
     post = get_object_or_404(_post_page_queryset(request.user), slug=slug)
+    form, status = None, 200
+    if request.method == "POST":
+        if not post.is_published:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        result = comment_post(request, target=post)
+        if result.redirect:
+            return result.redirect
+        form, status = result.form, result.status
     videos = list(post.videos.all())
     soundtrack = list(post.soundtrack.all())
     for entry in soundtrack:
         # A start time without a chosen video belongs to the post's first video.
-        entry.player = (
-            (entry.video or videos[0]) if videos and entry.starts_at is not None else None
-        )
+        timed = videos and entry.starts_at is not None
+        entry.player = (entry.video or videos[0]) if timed else None
         if entry.player:
             entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
             entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
@@ -155,8 +166,11 @@ def post_detail(request, slug):
         "album_only": [entry for entry in soundtrack if not entry.player],
         "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
         "related_posts": related_posts(post),
+        "comments": comment_section(request, target=post, form=form),
     }
-    response = render(request, "blog/post_detail.html", context)
+    response = render(request, "blog/post_detail.html", context, status=status)
+    # The comment form is filled from the reader's own cookies.
+    patch_vary_headers(response, ["Cookie"])
     if not post.is_published:
         # A staff preview must never be stored by a cache a reader could hit.
         add_never_cache_headers(response)

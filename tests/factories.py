@@ -2,9 +2,11 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from blog.models import Album, Artist, Category, Credit, Post, PostTrack, Track, Video
+from comments.models import Comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -111,3 +113,20 @@ class PostTrackFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory)
     track = factory.SubFactory(TrackFactory)
     position = factory.Sequence(lambda n: n)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment on a published post; pass ``target=`` for another."""
+
+    class Meta:
+        model = Comment
+        exclude = ["target"]
+
+    target = factory.SubFactory(PostFactory)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.target))
+    object_id = factory.LazyAttribute(lambda o: o.target.pk)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    text = "I watched this montage before every exam."
+    status = Comment.Status.APPROVED
+    ip_address = "203.0.113.7"

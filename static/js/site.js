@@ -1,5 +1,6 @@
-/* Click-to-play video facade and soundtrack seeking.
+/* Montage's one script. It only enhances pages that work without it.
  *
+ * Video: a click-to-play facade and soundtrack seeking.
  * Until the reader presses play, the page holds only a local poster and a link to the
  * video's own page, so no third-party byte is loaded. Pressing play (or a track's time)
  * swaps in the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1), sized
@@ -36,13 +37,69 @@
     }
   }
 
+  /* Comments: the reply form moves under the comment being answered. */
+  var respond = document.getElementById("respond");
+  var home = respond && document.createComment("respond");
+  if (respond) respond.before(home);
+
+  function replyTo(link) {
+    var form = respond.querySelector("form");
+    form.elements.parent.value = link.dataset.replyTo;
+    respond.querySelector("h3").textContent = "Leave a Reply to " + link.dataset.replyName;
+    link.closest("article").after(respond);
+    showCancel(true);
+    form.elements.text.focus();
+  }
+
+  function cancelReply() {
+    respond.querySelector("form").elements.parent.value = "";
+    respond.querySelector("h3").textContent = "Leave a Reply";
+    home.after(respond);
+    showCancel(false);
+  }
+
+  function showCancel(visible) {
+    var cancel = respond.querySelector("[data-cancel-reply]");
+    if (!cancel && visible) {
+      var p = document.createElement("p");
+      p.className = "respond__cancel";
+      p.innerHTML = '<a href="#respond" data-cancel-reply>Cancel reply</a>';
+      respond.querySelector("h3").after(p);
+    } else if (cancel && !visible) {
+      cancel.parentNode.remove();
+    }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var button = event.target.querySelector("button[type=submit]");
+    if (!event.target.matches(".comment-form") || !button) return;
+    if (event.target.dataset.sending) {
+      event.preventDefault(); /* a second press would post twice */
+      return;
+    }
+    event.target.dataset.sending = "1";
+    button.textContent = "Posting…";
+    button.setAttribute("aria-live", "polite");
+  });
+
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+
   document.addEventListener("click", function (event) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       return; /* let "open in new tab" reach the provider's page */
     }
     var play = event.target.closest(".video__play");
     var seek = event.target.closest("[data-seek]");
-    if (play) {
+    var reply = respond && event.target.closest("[data-reply-to]");
+    var cancel = respond && event.target.closest("[data-cancel-reply]");
+    if (reply) {
+      event.preventDefault();
+      replyTo(reply);
+    } else if (cancel) {
+      event.preventDefault();
+      cancelReply();
+    } else if (play) {
       event.preventDefault();
       load(play.closest("[data-video]"), play.dataset.embed).focus();
       markPlaying(null);

@@ -1,0 +1,151 @@
+"""Moderation checks: small functions run in order on every submitted comment.
+
+Each takes the ``Submission`` and the discussion settings and returns a ``Decision``
+or ``None`` (no opinion). The list lives in the ``COMMENTS_CHECKS`` setting, so a new
+rule is one function here (or anywhere importable) and one line there.
+
+How decisions combine (``comments.services.comment_submit``): the first ``REFUSE``,
+``SPAM`` or ``TRASH`` ends the run; an ``APPROVE`` marked final (the site's author)
+ends it too; ``HOLD`` wins over any later plain ``APPROVE``; with no decision at all the
+comment waits for moderation.
+"""
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import Comment
+
+
+class Verdict(enum.Enum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    SPAM = "spam"
+    TRASH = "trash"
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    reason: str
+    message: str = ""  # Shown to the reader, for REFUSE only.
+    http_status: int = 400
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    target: object
+    name: str
+    email: str
+    url: str
+    text: str
+    parent: Comment | None
+    user: object
+    ip_address: str | None
+    user_agent: str
+    seconds_since_form_shown: float
+    honeypot_filled: bool
+
+
+FLOOD_MESSAGE = _("You are posting comments too quickly. Slow down.")
+DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
+_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+
+
+def honeypot(submission, conf):
+    """A field people never see was filled in: a bot."""
+    if submission.honeypot_filled:
+        return Decision(Verdict.SPAM, "honeypot")
+    return None
+
+
+def posted_too_fast(submission, conf):
+    """Sent sooner after the page loaded than anyone could read and type."""
+    if submission.seconds_since_form_shown < conf.min_seconds_to_post:
+        return Decision(Verdict.SPAM, "posted too fast")
+    return None
+
+
+def staff_author(submission, conf):
+    """The site's own staff are published at once."""
+    user = submission.user
+    if user is not None and user.is_authenticated and user.is_staff:
+        return Decision(Verdict.APPROVE, "staff author", final=True)
+    return None
+
+
+def flood(submission, conf):
+    """A second comment from the same IP address or email within the flood interval."""
+    since = timezone.now() - timedelta(seconds=conf.flood_seconds)
+    same_sender = Q(email__iexact=submission.email)
+    if submission.ip_address:
+        same_sender |= Q(ip_address=submission.ip_address)
+    if Comment.objects.filter(same_sender, created_at__gte=since).exists():
+        return Decision(Verdict.REFUSE, "flood", message=FLOOD_MESSAGE, http_status=429)
+    return None
+
+
+def duplicate(submission, conf):
+    """The same text from the same email on the same page, already received."""
+    duplicates = Comment.objects.for_target(submission.target).filter(
+        email__iexact=submission.email, text=submission.text
+    )
+    if duplicates.exists():
+        return Decision(Verdict.REFUSE, "duplicate", message=DUPLICATE_MESSAGE, http_status=409)
+    return None
+
+
+def _matches_any(words, submission):
+    # As WordPress does: a case-insensitive match anywhere in any of these fields,
+    # so "press" also catches "WordPress".
+    haystack = "\n".join(
+        [
+            submission.name,
+            submission.email,
+            submission.url,
+            submission.text,
+            submission.ip_address or "",
+            submission.user_agent,
+        ]
+    ).casefold()
+    return any(word.strip() and word.strip().casefold() in haystack for word in words)
+
+
+def disallowed_words(submission, conf):
+    """A disallowed word anywhere in the comment or its sender: straight to the trash."""
+    if _matches_any(conf.disallowed_words, submission):
+        return Decision(Verdict.TRASH, "disallowed word")
+    return None
+
+
+def moderation_words(submission, conf):
+    """A word the author wants to see before it is published."""
+    if _matches_any(conf.moderation_words, submission):
+        return Decision(Verdict.HOLD, "moderation word")
+    return None
+
+
+def too_many_links(submission, conf):
+    """As many links as the limit or more (WordPress holds at 2 by default)."""
+    if conf.max_links and len(_LINK.findall(submission.text)) >= conf.max_links:
+        return Decision(Verdict.HOLD, "too many links")
+    return None
+
+
+def returning_commenter(submission, conf):
+    """Someone with an approved comment under the same name and email."""
+    if not conf.approve_returning_commenters:
+        return None
+    earlier = Comment.objects.approved().filter(
+        name=submission.name, email__iexact=submission.email
+    )
+    if earlier.exists():
+        return Decision(Verdict.APPROVE, "returning commenter")
+    return None

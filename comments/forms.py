@@ -1,0 +1,114 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
+
+FORM_TOKEN_SALT = "comments.form"
+
+
+class FormTampered(Exception):
+    """The signed part of the form was altered: not a reader's mistake."""
+
+
+def target_key(target):
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def make_form_token(target):
+    """A signed note of which page the form was shown on, and when."""
+    payload = {"target": target_key(target), "shown": time.time()}
+    return signing.dumps(payload, salt=FORM_TOKEN_SALT)
+
+
+class CommentForm(forms.Form):
+    """The reader's comment form. It validates and keeps what was typed; it saves nothing."""
+
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=EMAIL_MAX,
+        help_text=_("Never published."),
+    )
+    url = forms.URLField(
+        label=_("Website"),
+        max_length=URL_MAX,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
+    )
+    text = forms.CharField(
+        label=_("Comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    # The honeypot: hidden from people (CSS, aria-hidden, no tab stop), filled by bots.
+    homepage = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, target, max_form_age, **kwargs):
+        self.target = target
+        self.max_form_age = max_form_age
+        self.seconds_since_shown = 0.0
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = make_form_token(target)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Write a comment before posting."), code="required")
+        return text
+
+    def clean_token(self):
+        """Tampering raises ``FormTampered``; an old form asks to be sent again."""
+        try:
+            payload = signing.loads(
+                self.cleaned_data["token"], salt=FORM_TOKEN_SALT, max_age=self.max_form_age
+            )
+        except signing.SignatureExpired:
+            self.data = self.data.copy()
+            self.data["token"] = make_form_token(self.target)
+            raise ValidationError(
+                _("This page was open for a long time. Check your comment and post it again."),
+                code="expired",
+            ) from None
+        except signing.BadSignature:
+            raise FormTampered from None
+        if not isinstance(payload, dict) or payload.get("target") != target_key(self.target):
+            raise FormTampered
+        shown = payload.get("shown")
+        if not isinstance(shown, int | float):
+            raise FormTampered
+        self.seconds_since_shown = time.time() - shown
+        return self.cleaned_data["token"]
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.for_target(self.target)
+            .approved()
+            .filter(pk=parent_id)
+            .only("pk", "name", "content_type_id", "object_id")
+            .first()
+        )
+        if parent is None:
+            raise ValidationError(
+                _("The comment you are replying to is not on this page any more."),
+                code="invalid_parent",
+            )
+        return parent

@@ -1,0 +1,176 @@
+"""Actions on comments: submitting one, and moderating them."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from comments.cache import thread_changed
+from comments.checks import Decision, Submission, Verdict
+from comments.conf import discussion_settings
+from comments.models import Comment
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a submission: a saved comment, or a refusal to show the reader."""
+
+    comment: Comment | None = None
+    refusal: Decision | None = None
+
+
+def comments_are_open(target, conf=None):
+    """May readers comment on ``target`` now?
+
+    A target may switch comments off with a ``comments_enabled`` attribute, and gives
+    the moment its discussion opened as ``comments_opened_at``; past the "close after
+    N days" setting the discussion closes.
+    """
+    conf = conf or discussion_settings()
+    if not getattr(target, "comments_enabled", True):
+        return False
+    opened_at = getattr(target, "comments_opened_at", None)
+    if conf.close_after_days and opened_at is not None:
+        return timezone.now() < opened_at + timedelta(days=conf.close_after_days)
+    return True
+
+
+def _decide(submission, conf):
+    held = approved = False
+    for path in conf.checks:
+        decision = import_string(path)(submission, conf)
+        if decision is None:
+            continue
+        if decision.verdict in (Verdict.REFUSE, Verdict.SPAM, Verdict.TRASH):
+            return decision
+        if decision.verdict is Verdict.APPROVE and decision.final:
+            return decision
+        held |= decision.verdict is Verdict.HOLD
+        approved |= decision.verdict is Verdict.APPROVE
+    if approved and not held:
+        return Decision(Verdict.APPROVE, "approved by rule")
+    return Decision(Verdict.HOLD, "held for moderation")
+
+
+_STATUS_FOR = {
+    Verdict.APPROVE: Comment.Status.APPROVED,
+    Verdict.HOLD: Comment.Status.PENDING,
+    Verdict.SPAM: Comment.Status.SPAM,
+    Verdict.TRASH: Comment.Status.TRASH,
+}
+
+
+def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
+    """Run the moderation checks, then save the comment once and queue the author's email.
+
+    The checks and the insert share one transaction, so two identical comments sent at
+    the same moment cannot both pass the duplicate and flood checks on SQLite, whose
+    writers take the lock at BEGIN (settings: ``transaction_mode``).
+    """
+    conf = discussion_settings()
+    with transaction.atomic():
+        decision = _decide(submission, conf)
+        if decision.verdict is Verdict.REFUSE:
+            return Outcome(refusal=decision)
+        user = submission.user if getattr(submission.user, "is_authenticated", False) else None
+        comment = Comment(
+            content_type=ContentType.objects.get_for_model(submission.target),
+            object_id=submission.target.pk,
+            parent=submission.parent,
+            user=user,
+            name=submission.name,
+            email=submission.email,
+            url=submission.url,
+            text=submission.text,
+            status=_STATUS_FOR[decision.verdict],
+            is_author=decision.reason == "staff author",
+            ip_address=submission.ip_address,
+            user_agent=submission.user_agent[:500],
+        )
+        comment.full_clean(exclude=["text_html", "content_type", "object_id"])
+        comment.save()
+        if _should_notify(comment, conf):
+            transaction.on_commit(
+                lambda: comment_notify_moderators(comment=comment, admin_base_url=admin_base_url),
+                robust=True,
+            )
+    logger.info("comment %s saved as %s (%s)", comment.pk, comment.status, decision.reason)
+    return Outcome(comment=comment)
+
+
+def _should_notify(comment, conf):
+    if comment.is_author:
+        return False
+    if comment.status == Comment.Status.PENDING:
+        return conf.notify_pending
+    return comment.status == Comment.Status.APPROVED and conf.notify_approved
+
+
+def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
+    """Email the target's moderators about ``comment``; a mail failure is logged, not raised.
+
+    Recipients come from the target's ``comment_moderator_emails()`` when it has one.
+    """
+    target = comment.target
+    recipients = [
+        address for address in getattr(target, "comment_moderator_emails", list)() if address
+    ]
+    if not recipients:
+        return False
+    links = {
+        action: admin_base_url + reverse(f"admin:comments_comment_{action}", args=[comment.pk])
+        for action in ("approve", "spam")
+    }
+    links["change"] = admin_base_url + reverse("admin:comments_comment_change", args=[comment.pk])
+    context = {"comment": comment, "target": target, "links": links}
+    subject = render_to_string("comments/email/moderation_subject.txt", context).strip()
+    body = render_to_string("comments/email/moderation_body.txt", context)
+    try:
+        send_mail(subject, body, None, recipients)
+    except (SMTPException, OSError):
+        logger.exception("could not email moderators about comment %s", comment.pk)
+        return False
+    return True
+
+
+def _moderate(comments, status):
+    """Set ``status`` on each comment (a queryset or a list) and refresh cached threads."""
+    changed = [comment for comment in comments if comment.status != status]
+    if not changed:
+        return 0
+    with transaction.atomic():
+        Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(
+            status=status, updated_at=timezone.now()
+        )
+        for content_type_id, object_id in {(c.content_type_id, c.object_id) for c in changed}:
+            thread_changed(content_type_id, object_id)
+    for comment in changed:
+        comment.status = status
+    return len(changed)
+
+
+def comment_approve(*, comments) -> int:
+    return _moderate(comments, Comment.Status.APPROVED)
+
+
+def comment_mark_spam(*, comments) -> int:
+    return _moderate(comments, Comment.Status.SPAM)
+
+
+def comment_trash(*, comments) -> int:
+    return _moderate(comments, Comment.Status.TRASH)
+
+
+def comment_restore(*, comments) -> int:
+    """Back to the moderation queue, e.g. a comment wrongly marked as spam."""
+    return _moderate(comments, Comment.Status.PENDING)
