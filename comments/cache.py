@@ -19,8 +19,13 @@ def thread_version(content_type_id, object_id):
 
 
 def thread_changed(content_type_id, object_id):
-    """Mark the target's cached threads stale once the current transaction commits."""
+    """Mark the target's cached threads stale now, and again once the transaction commits.
+
+    The second mark drops anything a concurrent reader cached from the database as it
+    was before the commit.
+    """
     key = _version_key(content_type_id, object_id)
+    cache.set(key, time.time_ns(), None)
     transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 

@@ -220,5 +220,7 @@ def comment_section(request, *, target, form=None):
         "pages": range(1, thread["pages"] + 1) if thread["pages"] > 1 else None,
         "form": form,
         "is_open": is_open,
+        # A refused comment is shown back with its text even once comments have closed.
+        "shows_form": is_open or form.is_bound,
         "replying_to": replying_to,
     }

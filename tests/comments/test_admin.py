@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_index_shows_the_number_awaiting_moderation(moderator):
+    """The admin's front page says how many comments wait, linking to them."""
+    CommentFactory.create_batch(2, status=Comment.Status.PENDING)
+    CommentFactory(status=Comment.Status.APPROVED)
+    content = moderator.get(reverse("admin:index")).content.decode()
+    assert "<strong>2</strong> comments awaiting moderation" in content
+    assert "?status__exact=pending" in content
+
+
+def test_comment_list_shows_status_post_name_email_and_excerpt(moderator):
+    """Staff see who wrote what, where, and in what state, email included."""
+    comment = CommentFactory(name="Paulie", email="paulie@example.com", text="Yo Adrian " * 20)
+    content = moderator.get(reverse("admin:comments_comment_changelist")).content.decode()
+    for shown in ("Paulie", "paulie@example.com", "Approved", str(comment.target), "Yo Adrian"):
+        assert shown in content
+    assert "Comments: 0 awaiting moderation" in content
+
+
+def test_list_filters_by_status(moderator):
+    """The status filter narrows the list to the pending queue."""
+    CommentFactory(status=Comment.Status.PENDING, name="Waiting")
+    CommentFactory(status=Comment.Status.SPAM, name="Spammer")
+    url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    content = moderator.get(url).content.decode()
+    assert "Waiting" in content and "Spammer" not in content
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("bulk_approve", Comment.Status.APPROVED),
+        ("bulk_spam", Comment.Status.SPAM),
+        ("bulk_trash", Comment.Status.TRASH),
+    ],
+)
+def test_bulk_actions_moderate_many_comments_at_once(moderator, action, status):
+    """Approve, spam and trash work on a selection in one go."""
+    comments = CommentFactory.create_batch(3, status=Comment.Status.PENDING)
+    response = moderator.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": action, "_selected_action": [c.pk for c in comments]},
+        follow=True,
+    )
+    assert "3 comments" in response.content.decode()
+    assert set(Comment.objects.values_list("status", flat=True)) == {status}
+
+
+def test_mail_link_asks_to_confirm_and_a_post_approves(moderator):
+    """The approve link from the email shows a confirmation; confirming approves."""
+    comment = CommentFactory(status=Comment.Status.PENDING, text="Please approve me")
+    url = reverse("admin:comments_comment_approve", args=[comment.pk])
+    page = moderator.get(url)
+    assert page.status_code == 200 and "Please approve me" in page.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    moderator.post(url)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_moderation_links_need_a_staff_login(client):
+    """Anyone else is sent to the admin login, and nothing changes."""
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    response = client.post(reverse("admin:comments_comment_spam", args=[comment.pk]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING

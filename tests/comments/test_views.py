@@ -1,0 +1,383 @@
+import datetime
+import re
+import time
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from comments.models import Comment
+from tests.blog.test_views import POST_PAGE_QUERIES
+from tests.comments.helpers import comment_data, form_token
+from tests.factories import CommentFactory, PostFactory, PostTrackFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post():
+    return PostFactory(title="Rocky training in Russia")
+
+
+def _post(client, post, **overrides):
+    return client.post(post.get_absolute_url(), comment_data(post, **overrides))
+
+
+def test_form_says_email_is_not_published_and_marks_required_fields(client, post):
+    """The form carries WordPress's notice and asks for name, email and comment."""
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert "Your email address will not be published. Required fields are marked" in content
+    assert "Leave a Reply" in content
+    for field in ("name", "email", "text"):
+        assert re.search(rf'name="{field}"[^>]*required', content), field
+    assert 'Website <span class="optional">(optional)</span>' in content
+    assert 'type="checkbox" name="remember"' in content
+    assert "checked" not in re.search(r'<input[^>]*name="remember"[^>]*>', content).group(0)
+
+
+def test_new_comment_redirects_to_its_anchor_and_waits_for_moderation(client, post):
+    """Posting answers 303 to the post at #comment-ID; the comment is held."""
+    response = _post(client, post)
+    comment = Comment.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_pending_comment_is_shown_to_its_writer_only(client, post):
+    """The writer sees their pending comment, marked; another browser does not."""
+    _post(client, post, text="My pending thought.")
+    mine = client.get(post.get_absolute_url()).content.decode()
+    theirs = Client().get(post.get_absolute_url()).content.decode()
+    assert "My pending thought." in mine
+    assert "Awaiting moderation — only you can see this." in mine
+    assert "My pending thought." not in theirs
+
+
+def test_forged_pending_cookie_shows_nothing(client, post):
+    """A hand-made cookie naming someone else's pending comment reveals nothing."""
+    other = CommentFactory(target=post, status=Comment.Status.PENDING, text="Not yours.")
+    client.cookies["comments_pending"] = str(other.pk)
+    assert "Not yours." not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_approved_comment_shows_to_everyone_with_name_date_and_permalink(client, post):
+    """An approved comment is public: name, date as a permalink, text."""
+    comment = CommentFactory(target=post, name="Apollo", text="Going the distance.")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert f'id="comment-{comment.pk}"' in content
+    assert f'href="#comment-{comment.pk}"' in content
+    assert "Apollo" in content and "Going the distance." in content
+    assert "1 comment</h2>" in content
+
+
+def test_comment_text_is_escaped_with_line_breaks_and_nofollow_links(client, post):
+    """HTML is shown as typed, lines are kept, and links get rel="nofollow ugc"."""
+    CommentFactory(target=post, text="<b>bold</b>\nsecond line https://example.com/x")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;<br>second line" in content
+    assert '<a href="https://example.com/x" rel="nofollow ugc">' in content
+
+
+def test_commenter_website_links_their_name_with_nofollow_ugc(client, post):
+    """A given website links the commenter's name, marked as user content."""
+    CommentFactory(target=post, name="Duke", url="https://duke.example/")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert '<a href="https://duke.example/" rel="nofollow ugc">Duke</a>' in content
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "This field is required."),
+        ("email", "", "This field is required."),
+        ("text", "", "This field is required."),
+        ("text", "   \n  ", "This field is required."),
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("name", "N" * 246, "Ensure this value has at most 245 characters"),
+        ("email", f"{'e' * 96}@x.io", "Ensure this value has at most 100 characters"),
+        (
+            "url",
+            "https://example.com/" + "u" * 190,
+            "Ensure this value has at most 200 characters",
+        ),
+        ("url", "javascript:alert(1)", "Enter a web address starting with http:// or https://."),
+        (
+            "url",
+            "ftp://example.com/file",
+            "Enter a web address starting with http:// or https://.",
+        ),
+        ("text", "t" * 65526, "Ensure this value has at most 65525 characters"),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_and_what_was_typed_is_kept(
+    client, post, field, value, message
+):
+    """Each mistake is named beside its field and in the summary; nothing typed is lost."""
+    typed = {"name": "Paulie", "text": "Yo, Rocky!", "email": "paulie@example.com"}
+    typed[field] = value
+    response = _post(client, post, **typed)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert message in content
+    assert "There is a problem" in content
+    assert 'aria-invalid="true"' in content
+    assert "<title>Error:" in content
+    for name, typed_value in typed.items():
+        if name != field and typed_value:
+            assert typed_value in content
+    assert not Comment.objects.exists()
+
+
+def test_reply_to_a_comment_of_another_post_is_refused(client, post):
+    """A reply cannot hang from a comment on another page."""
+    elsewhere = CommentFactory(target=PostFactory())
+    response = _post(client, post, parent=str(elsewhere.pk), text="Misplaced reply")
+    assert response.status_code == 400
+    assert "not on this page any more" in response.content.decode()
+    assert "Misplaced reply" in response.content.decode()
+
+
+def test_reply_to_a_pending_comment_is_refused(client, post):
+    """Only approved comments can be answered."""
+    pending = CommentFactory(target=post, status=Comment.Status.PENDING)
+    response = _post(client, post, parent=str(pending.pk))
+    assert response.status_code == 400
+    assert not Comment.objects.filter(parent=pending).exists()
+
+
+def test_reply_is_threaded_under_its_parent(client, post, settings):
+    """A reply is saved with its parent and shown nested under it."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    parent = CommentFactory(target=post, name="Adrian", email="adrian@example.com")
+    _post(client, post, parent=str(parent.pk), name="Adrian", email="adrian@example.com")
+    reply = Comment.objects.get(parent=parent)
+    assert reply.status == Comment.Status.APPROVED  # a returning commenter
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert re.search(
+        rf'id="comment-{parent.pk}".*?<ol class="comment-list comment-list--replies">\s*'
+        rf'<li class="comment" id="comment-{reply.pk}"',
+        content,
+        re.DOTALL,
+    )
+
+
+def test_reply_link_works_without_javascript(client, post):
+    """?replytocom=ID renders the form answering that comment."""
+    parent = CommentFactory(target=post, name="Mickey")
+    content = client.get(post.get_absolute_url(), {"replytocom": parent.pk}).content.decode()
+    assert "Leave a Reply to Mickey" in content
+    assert f'name="parent" value="{parent.pk}"' in content
+
+
+def test_closed_comments_refuse_new_ones_and_keep_the_text(client):
+    """The author's switch closes the discussion; a late comment is refused, not lost."""
+    post = PostFactory(comments_enabled=False)
+    response = _post(client, post, text="Too late?")
+    assert response.status_code == 403
+    assert "Comments are closed on this post." in response.content.decode()
+    assert "Too late?" in response.content.decode()
+    assert "Comments are closed." in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_comments_close_after_the_configured_number_of_days(client, settings):
+    """With "close after N days", an older post takes no new comments."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    old = PostFactory(published_at=timezone.now() - datetime.timedelta(days=15))
+    recent = PostFactory(published_at=timezone.now() - datetime.timedelta(days=13))
+    assert _post(client, old).status_code == 403
+    assert _post(client, recent).status_code == 303
+
+
+def test_duplicate_comment_is_refused_with_wordpress_message(client, post, settings):
+    """The same text from the same email on the same post is refused, text kept."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    _post(client, post, text="Drago is a machine.")
+    response = _post(client, post, text="Drago is a machine.")
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert (
+        "Duplicate comment detected; it looks as though you&#x27;ve already said that!" in content
+    )
+    assert "Drago is a machine." in content
+    assert Comment.objects.count() == 1
+
+
+def test_posting_again_within_15_seconds_is_refused_with_429(client, post):
+    """A second comment from the same address at once is refused; the text stays."""
+    _post(client, post, text="First.")
+    response = _post(client, post, text="Second, right away.", email="other@example.com")
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "You are posting comments too quickly. Slow down." in content
+    assert "Second, right away." in content
+
+
+@pytest.mark.parametrize(
+    "bot_data",
+    [{"homepage": "http://spam.example"}, {"token": None}],
+    ids=["honeypot", "too-fast"],
+)
+def test_bots_are_marked_spam_and_told_nothing_different(client, post, bot_data):
+    """A filled honeypot or an instant post is spam, answered exactly as a person is."""
+    if "token" in bot_data:
+        bot_data = {"token": form_token(post, age_seconds=0)}
+    response = _post(client, post, **bot_data)
+    person = _post(Client(REMOTE_ADDR="198.51.100.9"), post, email="person@example.com")
+    spam = Comment.objects.get(status=Comment.Status.SPAM)
+    assert response.status_code == person.status_code == 303
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{spam.pk}"
+    assert sorted(response.cookies) == sorted(person.cookies)
+    assert spam.text not in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_tampered_form_token_is_a_400_that_keeps_the_text(client, post):
+    """A forged token is refused with a 400; the reader's text is still in the form."""
+    response = _post(client, post, token="forged:token", text="Keep me")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "could not be checked" in content
+    assert "Keep me" in content
+    assert not Comment.objects.exists()
+
+
+def test_token_for_another_post_is_refused(client, post):
+    """A token signed for one post cannot be replayed on another."""
+    response = _post(client, post, token=form_token(PostFactory()))
+    assert response.status_code == 400
+
+
+def test_expired_form_asks_to_post_again_and_keeps_the_text(client, post, settings):
+    """A form left open too long is refused with a fresh token and the text kept."""
+    settings.COMMENTS_MAX_FORM_AGE_SECONDS = 60
+    old_token = form_token(post, age_seconds=0)
+    real_time = time.time
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: real_time() + 120)
+        response = _post(client, post, token=old_token, text="Written slowly")
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Check your comment and post it again" in content
+    assert "Written slowly" in content
+    assert old_token not in content
+
+
+def test_staff_author_is_published_at_once_with_an_author_badge(client, post):
+    """The logged-in author's comment is approved and marked as the author's."""
+    client.force_login(StaffFactory())
+    _post(client, post, text="Thanks for reading! https://a.example https://b.example")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.APPROVED and comment.is_author
+    content = Client().get(post.get_absolute_url()).content.decode()
+    assert '<span class="badge">Author</span>' in content
+
+
+def test_remember_me_fills_the_form_next_time(client, post):
+    """With consent, name, email and website come back on the next visit."""
+    _post(client, post, remember="on", name="Rocky", url="https://rocky.example")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert 'value="Rocky"' in content
+    assert 'value="ivan@example.com"' in content
+    assert 'value="https://rocky.example"' in content
+
+
+def test_without_consent_nothing_is_remembered(client, post):
+    """Unticked, the browser keeps no name or email, and an earlier one is forgotten."""
+    _post(client, post, remember="on", name="Rocky")
+    client.post(
+        post.get_absolute_url(),
+        comment_data(post, name="Rocky", email="r2@example.com", text="Second, unticked."),
+        REMOTE_ADDR="192.0.2.44",
+    )
+    content = Client().get(post.get_absolute_url()).content.decode()
+    assert 'value="Rocky"' not in content
+    response = client.get(post.get_absolute_url())
+    assert 'value="Rocky"' not in response.content.decode()
+
+
+def test_comment_counts_show_on_the_home_page_and_the_post(client, post):
+    """Lists and the post say how many approved comments there are."""
+    CommentFactory.create_batch(3, target=post)
+    CommentFactory(target=post, status=Comment.Status.PENDING)
+    assert "3 comments</a>" in client.get("/").content.decode()
+    assert "3 comments</h2>" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_threads_follow_the_depth_setting(client, post, settings):
+    """Replies past the depth limit are shown at the deepest level, not deeper."""
+    settings.COMMENTS_THREAD_DEPTH = 2
+    top = CommentFactory(target=post)
+    reply = CommentFactory(target=post, parent=top)
+    CommentFactory(target=post, parent=reply)
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert content.count('<ol class="comment-list comment-list--replies">') == 1
+
+
+def test_comments_are_paginated_by_thread(client, post, settings):
+    """Past the page size, older threads stay on page 1 and newer move on."""
+    settings.COMMENTS_COMMENTS_PER_PAGE = 2
+    for index in range(5):
+        CommentFactory(target=post, text=f"Thread number {index}.")
+    first = client.get(post.get_absolute_url()).content.decode()
+    third = client.get(post.get_absolute_url(), {"cpage": 3}).content.decode()
+    assert "Thread number 0." in first and "Thread number 2." not in first
+    assert "Thread number 4." in third
+    assert 'href="?cpage=3#comments"' in first
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_post_page_queries_do_not_grow_with_comments(client, django_assert_num_queries, count):
+    """One comment or two hundred threaded ones: the same number of queries."""
+    post = PostFactory()
+    PostTrackFactory(post=post)
+    parents = [None]
+    for index in range(count):
+        parent = parents[index % len(parents)]
+        parents.append(CommentFactory(target=post, parent=parent))
+    ContentType.objects.get_for_model(post)  # looked up once per process, then cached
+    with django_assert_num_queries(POST_PAGE_QUERIES):
+        response = client.get(post.get_absolute_url())
+    assert response.content.decode().count('class="comment') >= count
+
+
+def test_cached_thread_shows_a_newly_approved_comment(client, post):
+    """Approving a comment refreshes the cached thread at once."""
+    from comments.services import comment_approve
+
+    client.get(post.get_absolute_url())
+    pending = CommentFactory(target=post, status=Comment.Status.PENDING, text="Now approved.")
+    assert "Now approved." not in client.get(post.get_absolute_url()).content.decode()
+    comment_approve(comments=[pending])
+    assert "Now approved." in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_posting_to_a_draft_is_not_allowed(client):
+    """Nobody can comment on a post that is not published."""
+    from tests.factories import DraftFactory
+
+    client.force_login(StaffFactory())
+    draft = DraftFactory()
+    assert _post(client, draft).status_code == 405
+
+
+_text = st.text(max_size=300)
+_post_bodies = st.dictionaries(
+    st.sampled_from(["name", "email", "url", "text", "parent", "token", "homepage", "remember"]),
+    st.one_of(_text, st.integers().map(str), st.just("")),
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=_post_bodies)
+def test_no_post_body_causes_a_server_error(client, post, body):
+    """Whatever a POST holds, the answer is a redirect or the form with an error."""
+    response = client.post(post.get_absolute_url(), body)
+    assert response.status_code in {303, 400, 403, 409, 429}
