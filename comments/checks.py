@@ -56,7 +56,8 @@ class Submission:
 
 FLOOD_MESSAGE = _("You are posting comments too quickly. Slow down.")
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
-_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+# A whole link is consumed per match, so "https://www.…" counts once.
+_LINK = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
 def honeypot(submission, conf):
@@ -93,9 +94,15 @@ def flood(submission, conf):
 
 
 def duplicate(submission, conf):
-    """The same text from the same email on the same page, already received."""
-    duplicates = Comment.objects.for_target(submission.target).filter(
-        email__iexact=submission.email, text=submission.text
+    """The same text from the same email, answering the same comment on the same page.
+
+    As WordPress does, a trashed comment may be sent again, and "Thanks!" may answer
+    two different comments.
+    """
+    duplicates = (
+        Comment.objects.for_target(submission.target)
+        .filter(email__iexact=submission.email, text=submission.text, parent=submission.parent)
+        .exclude(status=Comment.Status.TRASH)
     )
     if duplicates.exists():
         return Decision(Verdict.REFUSE, "duplicate", message=DUPLICATE_MESSAGE, http_status=409)
