@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format bench clean
 
 $(INSTALLED): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Montage needs Python 3.11: none found on PATH."; exit 1; }
@@ -34,5 +34,8 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+bench: $(INSTALLED)
+	bench/post_page.sh
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles var/bench .pytest_cache .ruff_cache .hypothesis

@@ -1,16 +1,19 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from blog.models import Category, Credit, Post, PostTrack
+from blog.models import Category, Credit, Post
 from comments.views import comment_post, comment_section
 
 RELATED_POSTS = 3
+ARTICLE_CACHE_SECONDS = 24 * 3600
 
 
 class PublishedPostsMixin:
@@ -98,7 +101,7 @@ def _neighbour(published, *, before):
 
 
 def _post_page_queryset(user):
-    """The post with everything its page shows, in a fixed number of queries."""
+    """The post with its author, category, tags, links and neighbours' titles."""
     published = Post.objects.published()
     previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
     return (
@@ -110,19 +113,46 @@ def _post_page_queryset(user):
             next_title=following["title"],
             next_slug=following["slug"],
         )
-        .prefetch_related(
-            "tags",
-            "videos",
-            "details",
-            "links",
-            Prefetch(
-                "soundtrack",
-                queryset=PostTrack.objects.select_related("track__album", "video"),
-            ),
-            Prefetch(
-                "soundtrack__track__credits", queryset=Credit.objects.select_related("artist")
-            ),
+        .prefetch_related("tags", "links")
+    )
+
+
+def _article_context(post):
+    """Videos, soundtrack, albums and details: what ``blog/_post_article.html`` shows."""
+    videos = list(post.videos.all())
+    soundtrack = list(
+        post.soundtrack.select_related("track__album", "video").prefetch_related(
+            Prefetch("track__credits", queryset=Credit.objects.select_related("artist"))
         )
+    )
+    for entry in soundtrack:
+        # A start time without a chosen video belongs to the post's first video.
+        timed = videos and entry.starts_at is not None
+        entry.player = (entry.video or videos[0]) if timed else None
+        if entry.player:
+            entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
+            entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
+    return {
+        "post": post,
+        "videos": videos,
+        "chapters": [entry for entry in soundtrack if entry.player],
+        "album_only": [entry for entry in soundtrack if not entry.player],
+        "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
+        "details": list(post.details.all()),
+    }
+
+
+def article_html(post):
+    """The post's video, body, soundtrack and facts, rendered once per change of the post.
+
+    The key is the post's ``updated_at``, which ``blog.signals`` moves whenever a video,
+    track, credit, album or detail it shows changes, so no process serves a stale one.
+    """
+    key = f"blog:article:{post.pk}:{post.updated_at.timestamp()}"
+    return cache.get_or_set(
+        key,
+        lambda: render_to_string("blog/_post_article.html", _article_context(post)),
+        ARTICLE_CACHE_SECONDS,
     )
 
 
@@ -150,21 +180,9 @@ def post_detail(request, slug):
         if result.redirect:
             return result.redirect
         form, status = result.form, result.status
-    videos = list(post.videos.all())
-    soundtrack = list(post.soundtrack.all())
-    for entry in soundtrack:
-        # A start time without a chosen video belongs to the post's first video.
-        timed = videos and entry.starts_at is not None
-        entry.player = (entry.video or videos[0]) if timed else None
-        if entry.player:
-            entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
-            entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
     context = {
         "post": post,
-        "videos": videos,
-        "chapters": [entry for entry in soundtrack if entry.player],
-        "album_only": [entry for entry in soundtrack if not entry.player],
-        "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
+        "article_html": article_html(post),
         "related_posts": related_posts(post),
         "comments": comment_section(request, target=post, form=form),
     }

@@ -6,6 +6,3 @@ class CommentsConfig(AppConfig):
 
     name = "comments"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from comments import signals  # noqa: F401  (connects the cache invalidation)

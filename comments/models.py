@@ -98,6 +98,10 @@ class Comment(models.Model):
                 fields=["content_type", "object_id", "status", "created_at"],
                 name="comment_thread",
             ),
+            models.Index(
+                fields=["content_type", "object_id", "status", "updated_at"],
+                name="comment_thread_changes",
+            ),
             models.Index(fields=["email", "created_at"], name="comment_email_recent"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
         ]

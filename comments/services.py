@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from comments.cache import thread_changed
 from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
 from comments.models import Comment
@@ -144,16 +143,16 @@ def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
 
 
 def _moderate(comments, status):
-    """Set ``status`` on each comment (a queryset or a list) and refresh cached threads."""
+    """Set ``status`` on each comment (a queryset or a list).
+
+    ``updated_at`` moves too: it is part of the key of each target's cached thread.
+    """
     changed = [comment for comment in comments if comment.status != status]
     if not changed:
         return 0
-    with transaction.atomic():
-        Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(
-            status=status, updated_at=timezone.now()
-        )
-        for content_type_id, object_id in {(c.content_type_id, c.object_id) for c in changed}:
-            thread_changed(content_type_id, object_id)
+    Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(
+        status=status, updated_at=timezone.now()
+    )
     for comment in changed:
         comment.status = status
     return len(changed)

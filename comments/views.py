@@ -15,11 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Max
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from comments.cache import thread_cache_key
 from comments.checks import Submission
 from comments.conf import discussion_settings
 from comments.forms import CommentForm, FormTampered, make_form_token
@@ -170,7 +170,12 @@ def _requested_page(request):
 
 
 def _thread(target, *, page, own_pending, conf):
-    """One page of ``target``'s thread: cached when only approved comments are shown."""
+    """One page of ``target``'s thread: cached when only approved comments are shown.
+
+    The cache key holds the number of approved comments and the latest change among
+    them, read from the database, so every process sees a change at once, whatever
+    the cache backend (a local-memory cache is per process).
+    """
     content_type = ContentType.objects.get_for_model(target)
     comments = Comment.objects.filter(content_type=content_type, object_id=target.pk)
 
@@ -188,9 +193,15 @@ def _thread(target, *, page, own_pending, conf):
 
     if own_pending or not conf.cache_seconds:
         return render()
-    key = thread_cache_key(
-        content_type.pk, target.pk, page, conf.thread_depth, conf.comments_per_page
-    )
+    stamp = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    key = ":".join(
+        str(part)
+        for part in (
+            "comments:thread", content_type.pk, target.pk, stamp["count"], latest,
+            page, conf.thread_depth, conf.comments_per_page,
+        )
+    )  # fmt: skip
     return cache.get_or_set(key, render, conf.cache_seconds)
 
 

@@ -355,6 +355,18 @@ def test_cached_thread_shows_a_newly_approved_comment(client, post):
     assert "Now approved." in client.get(post.get_absolute_url()).content.decode()
 
 
+def test_cached_thread_follows_changes_made_by_another_process(client, post):
+    """The thread's cache key comes from the database, so a change made elsewhere shows."""
+    comment = CommentFactory(
+        target=post, status=Comment.Status.PENDING, text="Approved elsewhere."
+    )
+    client.get(post.get_absolute_url())
+    Comment.objects.filter(pk=comment.pk).update(
+        status=Comment.Status.APPROVED, updated_at=timezone.now()
+    )
+    assert "Approved elsewhere." in client.get(post.get_absolute_url()).content.decode()
+
+
 def test_posting_to_a_draft_is_not_allowed(client):
     """Nobody can comment on a post that is not published."""
     from tests.factories import DraftFactory
