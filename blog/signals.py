@@ -5,11 +5,22 @@ these receivers are what refreshes it, in every process, when a video, a track o
 credits change: derived data, the one job signals have here.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from taggit.models import Tag
 
-from blog.models import Album, Artist, Credit, Post, PostDetail, PostTrack, Track, Video
+from blog.models import (
+    Album,
+    Artist,
+    Credit,
+    Post,
+    PostDetail,
+    PostLink,
+    PostTrack,
+    Track,
+    Video,
+)
 
 
 def _touch(posts):
@@ -19,6 +30,7 @@ def _touch(posts):
 @receiver([post_save, post_delete], sender=Video, dispatch_uid="blog.touch.video")
 @receiver([post_save, post_delete], sender=PostTrack, dispatch_uid="blog.touch.posttrack")
 @receiver([post_save, post_delete], sender=PostDetail, dispatch_uid="blog.touch.detail")
+@receiver([post_save, post_delete], sender=PostLink, dispatch_uid="blog.touch.link")
 def post_part_changed(sender, instance, **kwargs):
     _touch(Post.objects.filter(pk=instance.post_id))
 
@@ -41,3 +53,14 @@ def album_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Artist, dispatch_uid="blog.touch.artist")
 def artist_changed(sender, instance, **kwargs):
     _touch(Post.objects.filter(soundtrack__track__credits__artist_id=instance.pk))
+
+
+@receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="blog.touch.tags")
+def tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Post):
+        _touch(Post.objects.filter(pk=instance.pk))
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="blog.touch.tag")
+def tag_renamed(sender, instance, **kwargs):
+    _touch(Post.objects.filter(tags=instance))

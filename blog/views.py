@@ -101,7 +101,7 @@ def _neighbour(published, *, before):
 
 
 def _post_page_queryset(user):
-    """The post with its author, category, tags, links and neighbours' titles."""
+    """The post with its author, category and its neighbours' titles, in one query."""
     published = Post.objects.published()
     previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
     return (
@@ -113,12 +113,11 @@ def _post_page_queryset(user):
             next_title=following["title"],
             next_slug=following["slug"],
         )
-        .prefetch_related("tags", "links")
     )
 
 
 def _article_context(post):
-    """Videos, soundtrack, albums and details: what ``blog/_post_article.html`` shows."""
+    """What ``blog/_post_article.html`` shows: videos, soundtrack, facts, tags, links."""
     videos = list(post.videos.all())
     soundtrack = list(
         post.soundtrack.select_related("track__album", "video").prefetch_related(
@@ -139,6 +138,8 @@ def _article_context(post):
         "album_only": [entry for entry in soundtrack if not entry.player],
         "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
         "details": list(post.details.all()),
+        "tags": list(post.tags.all()),
+        "links": list(post.links.all()),
     }
 
 
@@ -158,7 +159,7 @@ def article_html(post):
 
 def related_posts(post):
     """Published posts sharing the most tags with ``post``, then its category."""
-    tag_ids = [tag.pk for tag in post.tags.all()]
+    tag_ids = post.tags.values("pk")
     return (
         Post.objects.published()
         .exclude(pk=post.pk)
