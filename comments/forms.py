@@ -28,11 +28,27 @@ def make_form_token(target):
 class CommentForm(forms.Form):
     """The reader's comment form. It validates and keeps what was typed; it saves nothing."""
 
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write your comment.")},
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=NAME_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name.")},
+    )
     email = forms.EmailField(
         label=_("Email"),
         max_length=EMAIL_MAX,
         help_text=_("Never published."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address: it is never published."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
     )
     url = forms.URLField(
         label=_("Website"),
@@ -40,10 +56,8 @@ class CommentForm(forms.Form):
         required=False,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
         error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
-    )
-    text = forms.CharField(
-        label=_("Comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8})
     )
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."),
@@ -65,12 +79,6 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["token"] = make_form_token(target)
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise ValidationError(_("Write a comment before posting."), code="required")
-        return text
 
     def clean_token(self):
         """Tampering raises ``FormTampered``; an old form asks to be sent again."""

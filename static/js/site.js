@@ -42,7 +42,10 @@
   var home = respond && document.createComment("respond");
   if (respond) respond.before(home);
 
+  var openedBy = null; /* the Reply link focus returns to on cancel */
+
   function replyTo(link) {
+    openedBy = link;
     var form = respond.querySelector("form");
     form.elements.parent.value = link.dataset.replyTo;
     respond.querySelector("h3").textContent = "Leave a Reply to " + link.dataset.replyName;
@@ -56,6 +59,7 @@
     respond.querySelector("h3").textContent = "Leave a Reply";
     home.after(respond);
     showCancel(false);
+    if (openedBy) openedBy.focus();
   }
 
   function showCancel(visible) {
@@ -79,11 +83,15 @@
     }
     event.target.dataset.sending = "1";
     button.textContent = "Posting…";
-    button.setAttribute("aria-live", "polite");
+    var status = event.target.querySelector("[data-form-status]");
+    if (status) status.textContent = "Posting your comment…";
   });
 
+  /* After the browser has scrolled to #respond, so the focus stays on the summary. */
   var summary = document.querySelector(".error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    window.addEventListener("load", function () { summary.focus(); });
+  }
 
   document.addEventListener("click", function (event) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {

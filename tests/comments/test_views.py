@@ -93,11 +93,11 @@ def test_commenter_website_links_their_name_with_nofollow_ugc(client, post):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", "This field is required."),
-        ("email", "", "This field is required."),
-        ("text", "", "This field is required."),
-        ("text", "   \n  ", "This field is required."),
-        ("email", "not-an-email", "Enter a valid email address."),
+        ("name", "", "Enter your name."),
+        ("email", "", "Enter your email address: it is never published."),
+        ("text", "", "Write your comment."),
+        ("text", "   \n  ", "Write your comment."),
+        ("email", "not-an-email", "Enter an email address like name@example.com."),
         ("name", "N" * 246, "Ensure this value has at most 245 characters"),
         ("email", f"{'e' * 96}@x.io", "Ensure this value has at most 100 characters"),
         (
