@@ -25,6 +25,20 @@ def make_form_token(target):
     return signing.dumps(payload, salt=FORM_TOKEN_SALT)
 
 
+class HoneypotInput(forms.TextInput):
+    """A text box people never see (CSS, aria-hidden, no tab stop) and bots fill in.
+
+    Counted among the hidden fields so form layouts render it with them, but a real
+    text input, since bots skip type="hidden".
+    """
+
+    template_name = "comments/widgets/honeypot.html"
+    is_hidden = True
+
+    def __init__(self):
+        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
+
+
 class CommentForm(forms.Form):
     """The reader's comment form. It validates and keeps what was typed; it saves nothing."""
 
@@ -65,12 +79,7 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
-    # The honeypot: hidden from people (CSS, aria-hidden, no tab stop), filled by bots.
-    homepage = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    homepage = forms.CharField(required=False, widget=HoneypotInput)
 
     def __init__(self, *args, target, max_form_age, **kwargs):
         self.target = target

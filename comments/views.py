@@ -169,7 +169,7 @@ def _requested_page(request):
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
-def _thread(target, *, page, own_pending, conf):
+def _thread(target, *, page, own_pending, conf, stamp=None):
     """One page of ``target``'s thread: cached when only approved comments are shown.
 
     The cache key holds the number of approved comments and the latest change among
@@ -193,25 +193,35 @@ def _thread(target, *, page, own_pending, conf):
 
     if own_pending or not conf.cache_seconds:
         return render()
-    stamp = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
-    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    if stamp is None:
+        found = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
+        stamp = found["count"], found["latest"]
+    count, latest = stamp
     key = ":".join(
         str(part)
         for part in (
-            "comments:thread", content_type.pk, target.pk, stamp["count"], latest,
-            page, conf.thread_depth, conf.comments_per_page,
+            "comments:thread", content_type.pk, target.pk, count,
+            latest.timestamp() if latest else 0, page, conf.thread_depth, conf.comments_per_page,
         )
     )  # fmt: skip
     return cache.get_or_set(key, render, conf.cache_seconds)
 
 
-def comment_section(request, *, target, form=None):
-    """Everything the page's comment section shows, for its template."""
+def comment_section(request, *, target, form=None, stamp=None):
+    """Everything the page's comment section shows, for its template.
+
+    ``stamp`` is the target's (approved comment count, latest change among them), as
+    read with ``Comment.objects.thread_stamp_for()``; without it, it costs a query.
+    """
     conf = discussion_settings()
     _check_target(target, conf)
     is_open = comments_are_open(target, conf)
     thread = _thread(
-        target, page=_requested_page(request), own_pending=pending_ids(request), conf=conf
+        target,
+        page=_requested_page(request),
+        own_pending=pending_ids(request),
+        conf=conf,
+        stamp=stamp,
     )
     replying_to = None
     if form is None:

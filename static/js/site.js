@@ -47,8 +47,10 @@
   function replyTo(link) {
     openedBy = link;
     var form = respond.querySelector("form");
-    form.elements.parent.value = link.dataset.replyTo;
-    respond.querySelector("h3").textContent = "Leave a Reply to " + link.dataset.replyName;
+    var article = link.closest("article");
+    form.elements.parent.value = article.parentNode.id.replace("comment-", "");
+    respond.querySelector("h3").textContent =
+      "Leave a Reply to " + article.querySelector(".comment__author").textContent;
     link.closest("article").after(respond);
     showCancel(true);
     form.elements.text.focus();
@@ -99,7 +101,7 @@
     }
     var play = event.target.closest(".video__play");
     var seek = event.target.closest("[data-seek]");
-    var reply = respond && event.target.closest("[data-reply-to]");
+    var reply = respond && event.target.closest(".comment__reply");
     var cancel = respond && event.target.closest("[data-cancel-reply]");
     if (reply) {
       event.preventDefault();

@@ -1,0 +1,159 @@
+"""The parts of a post page, and how they are cached.
+
+A post page is the post's header (read on every view), the parts every reader sees
+alike (the rendered article, related posts, previous and next: cached), and the
+comment section (``comments.views``). The cached parts are keyed by the
+*publication epoch*: the number of posts readers can see and the latest change to
+any post. Any edit, publication or deletion moves it, and so does a scheduled post
+falling due; ``blog.signals`` moves ``Post.updated_at`` when a video, track, credit,
+album, tag, detail or link changes. The key is read from the database, so every
+process agrees on it whatever the cache backend (a local-memory cache is per process).
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from blog.models import Credit, Post
+from comments.models import Comment
+
+RELATED_POSTS = 3
+PARTS_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """Another post as a link: enough to show it, nothing to query."""
+
+    title: str
+    url: str
+    published_at: object = None
+
+
+@dataclass(frozen=True)
+class PostPageParts:
+    article_html: str
+    related: list[PostRef]
+    previous: PostRef | None
+    next: PostRef | None
+
+
+def publication_epoch():
+    """A value that changes whenever what readers can see of any post changes."""
+    stamp = Post.objects.aggregate(
+        visible=Count(
+            "pk", filter=Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        ),
+        changed=Max("updated_at"),
+    )
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    return f"{stamp['visible']}:{changed}"
+
+
+def cached_parts(slug, epoch):
+    return cache.get(f"blog:post-parts:{slug}:{epoch}")
+
+
+def _neighbour(published, *, before):
+    """Subqueries for the title and slug of the published post just before or after."""
+    if before:
+        condition = Q(published_at__lt=OuterRef("published_at")) | Q(
+            published_at=OuterRef("published_at"), pk__lt=OuterRef("pk")
+        )
+        order = ("-published_at", "-pk")
+    else:
+        condition = Q(published_at__gt=OuterRef("published_at")) | Q(
+            published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")
+        )
+        order = ("published_at", "pk")
+    neighbours = published.filter(condition).order_by(*order)
+    return {field: Subquery(neighbours.values(field)[:1]) for field in ("title", "slug")}
+
+
+def post_page_queryset(user, *, with_neighbours):
+    """The post with its author, category and comment stamp; its neighbours if asked."""
+    posts = (
+        Post.objects.visible_to(user)
+        .select_related("author", "category")
+        .annotate(**Comment.objects.thread_stamp_for(Post))
+    )
+    if not with_neighbours:
+        return posts
+    published = Post.objects.published()
+    previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
+    return posts.annotate(
+        previous_title=previous["title"],
+        previous_slug=previous["slug"],
+        next_title=following["title"],
+        next_slug=following["slug"],
+    )
+
+
+def comment_stamp(post):
+    """What ``comments`` needs to key the post's cached thread, read with the post."""
+    return post.comment_count, post.comments_changed_at
+
+
+def _article_context(post):
+    """What ``blog/_post_article.html`` shows: videos, soundtrack, facts, tags, links."""
+    videos = list(post.videos.all())
+    soundtrack = list(
+        post.soundtrack.select_related("track__album", "video").prefetch_related(
+            Prefetch("track__credits", queryset=Credit.objects.select_related("artist"))
+        )
+    )
+    for entry in soundtrack:
+        # A start time without a chosen video belongs to the post's first video.
+        timed = videos and entry.starts_at is not None
+        entry.player = (entry.video or videos[0]) if timed else None
+        if entry.player:
+            entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
+            entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
+    return {
+        "post": post,
+        "videos": videos,
+        "chapters": [entry for entry in soundtrack if entry.player],
+        "album_only": [entry for entry in soundtrack if not entry.player],
+        "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
+        "details": list(post.details.all()),
+        "tags": list(post.tags.all()),
+        "links": list(post.links.all()),
+    }
+
+
+def related_posts(post):
+    """Published posts sharing the most tags with ``post``, then its category."""
+    tag_ids = post.tags.values("pk")
+    return list(
+        Post.objects.published()
+        .exclude(pk=post.pk)
+        .filter(Q(tags__in=tag_ids) | Q(category_id=post.category_id))
+        .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .order_by("-shared_tags", "-published_at")
+        .only("title", "slug", "published_at")[:RELATED_POSTS]
+    )
+
+
+def render_parts(post, epoch):
+    """Work out and cache the parts; ``post`` must come with its neighbours annotated."""
+
+    def neighbour(prefix):
+        slug = getattr(post, f"{prefix}_slug")
+        if not slug:
+            return None
+        return PostRef(getattr(post, f"{prefix}_title"), Post(slug=slug).get_absolute_url())
+
+    parts = PostPageParts(
+        article_html=render_to_string("blog/_post_article.html", _article_context(post)),
+        related=[
+            PostRef(other.title, other.get_absolute_url(), other.published_at)
+            for other in related_posts(post)
+        ],
+        previous=neighbour("previous"),
+        next=neighbour("next"),
+    )
+    cache.set(f"blog:post-parts:{post.slug}:{epoch}", parts, PARTS_CACHE_SECONDS)
+    return parts
