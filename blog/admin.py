@@ -66,7 +66,7 @@ class PostAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Poster"), {"fields": ["poster", "poster_alt"]}),
         (_("Filing"), {"fields": ["category", "tags"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author", "comments_enabled"]}),
     ]
 
     def get_changeform_initial_data(self, request):

@@ -76,6 +76,13 @@ class VideoRef:
         return f"https://vimeo.com/{path}{fragment}"
 
 
+def format_timestamp(seconds):
+    """95 -> "1:35", 3723 -> "1:02:03": how a video player shows a time."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
 def parse_timestamp(value):
     """Seconds from "95", "95s", "1m35s", "1h2m3s", "1:35" or "1:02:03"; None if not one."""
     value = (value or "").strip().lower()

@@ -2,15 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from blog.embeds import parse_timestamp, parse_video_url
+from blog.embeds import format_timestamp, parse_timestamp
 from blog.models import PostLink, PostTrack, Video
-
-
-def format_timestamp(seconds):
-    """95 -> "1:35", 3723 -> "1:02:03": how a video player shows a time."""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
 class TimestampField(forms.Field):
@@ -51,11 +44,6 @@ class VideoForm(forms.ModelForm):
     class Meta:
         model = Video
         fields = ["url", "title", "duration_seconds", "position"]
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        parse_video_url(url)
-        return url
 
 
 class PostTrackForm(forms.ModelForm):

@@ -35,10 +35,14 @@ class Category(models.Model):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
 
+def is_published_condition():
+    """The one rule for what readers see: published, with a publish time that has come."""
+    return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts a reader may see: published, with a publish time that has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(is_published_condition())
 
     def visible_to(self, user):
         """Staff see drafts and scheduled posts too; everyone else sees ``published()``."""

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from blog.models import Credit, Post
+from blog.models import Credit, Post, is_published_condition
 from comments.models import Comment
 
 RELATED_POSTS = 3
@@ -42,15 +41,19 @@ class PostPageParts:
 
 
 def publication_epoch():
-    """A value that changes whenever what readers can see of any post changes."""
+    """A value that changes whenever what readers can see of any post changes.
+
+    Saving a post moves the latest change; a deletion lowers the total, and nothing but
+    a save raises it again; a scheduled post falling due raises the visible count. So
+    no later state can repeat an earlier epoch unless readers see the same posts.
+    """
     stamp = Post.objects.aggregate(
-        visible=Count(
-            "pk", filter=Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
-        ),
+        visible=Count("pk", filter=is_published_condition()),
+        total=Count("pk"),
         changed=Max("updated_at"),
     )
     changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-    return f"{stamp['visible']}:{changed}"
+    return f"{stamp['visible']}:{stamp['total']}:{changed}"
 
 
 def cached_parts(slug, epoch):

@@ -1,11 +1,12 @@
 """Keep ``Post.updated_at`` honest: a change to anything a post page shows moves it.
 
-The rendered article is cached under the post's ``updated_at`` (``blog.views``), so
-these receivers are what refreshes it, in every process, when a video, a track or its
-credits change: derived data, the one job signals have here.
+Post pages cache their parts under the publication epoch (``blog.post_page``), which
+reads the latest ``updated_at``, so these receivers are what refreshes them, in every
+process, when a video, track, credit, album, tag, detail or link changes: derived
+data, the one job signals have here.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
@@ -48,6 +49,26 @@ def credit_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Album, dispatch_uid="blog.touch.album")
 def album_changed(sender, instance, **kwargs):
     _touch(Post.objects.filter(soundtrack__track__album_id=instance.pk))
+
+
+# Deleting an album or a tag unlinks its posts before post_delete, so the posts to
+# refresh are noted just before and touched just after.
+@receiver(pre_delete, sender=Album, dispatch_uid="blog.note.album")
+def album_deleting(sender, instance, **kwargs):
+    instance.shown_on = list(
+        Post.objects.filter(soundtrack__track__album_id=instance.pk).values_list("pk", flat=True)
+    )
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="blog.note.tag")
+def tag_deleting(sender, instance, **kwargs):
+    instance.shown_on = list(Post.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Album, dispatch_uid="blog.touch.album_deleted")
+@receiver(post_delete, sender=Tag, dispatch_uid="blog.touch.tag_deleted")
+def album_or_tag_deleted(sender, instance, **kwargs):
+    _touch(Post.objects.filter(pk__in=getattr(instance, "shown_on", [])))
 
 
 @receiver(post_save, sender=Artist, dispatch_uid="blog.touch.artist")

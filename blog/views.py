@@ -45,6 +45,8 @@ class CategoryView(PublishedPostsMixin, ListView):
 
 class TagView(PublishedPostsMixin, ListView):
     template_name = "blog/post_tag.html"
+    # A tag used only on drafts or scheduled posts must not reveal itself.
+    allow_empty = False
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -78,7 +80,8 @@ class SearchView(PublishedPostsMixin, ListView):
     template_name = "blog/search.html"
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        # PostgreSQL refuses NUL characters in a query; no search needs them.
+        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         return super().get_queryset().search(self.query)
 
     def get_context_data(self, **kwargs):

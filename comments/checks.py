@@ -37,6 +37,7 @@ class Decision:
     message: str = ""  # Shown to the reader, for REFUSE only.
     http_status: int = 400
     final: bool = False
+    marks_author: bool = False  # Shown with the "Author" badge.
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def staff_author(submission, conf):
     """The site's own staff are published at once."""
     user = submission.user
     if user is not None and user.is_authenticated and user.is_staff:
-        return Decision(Verdict.APPROVE, "staff author", final=True)
+        return Decision(Verdict.APPROVE, "staff author", final=True, marks_author=True)
     return None
 
 

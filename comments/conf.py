@@ -23,7 +23,7 @@ class DiscussionSettings:
     # WordPress: close_comments_days_old, off (0) by default.
     close_after_days: int = 0
     thread_depth: int = 5
-    comments_per_page: int = 50
+    per_page: int = 50
     # WordPress refuses a second comment from one IP or email within 15 seconds.
     flood_seconds: int = 15
     # A person needs a few seconds to read a post and type; a bot posts at once.
@@ -34,11 +34,14 @@ class DiscussionSettings:
     notify_approved: bool = False
     # How long the rendered approved thread is cached (0 turns the cache off).
     cache_seconds: int = 600
+    # Reading the client's address: 0 trusts REMOTE_ADDR; N > 0 takes the address the
+    # nearest of N trusted proxies saw, from the right of X-Forwarded-For.
+    trusted_proxies: int = 0
     checks: tuple[str, ...] = field(
         default=(
+            "comments.checks.staff_author",
             "comments.checks.honeypot",
             "comments.checks.posted_too_fast",
-            "comments.checks.staff_author",
             "comments.checks.flood",
             "comments.checks.duplicate",
             "comments.checks.disallowed_words",
@@ -57,8 +60,8 @@ def discussion_settings():
         if hasattr(settings, name):
             value = getattr(settings, name)
             values[option.name] = tuple(value) if isinstance(value, list) else value
-    if values.get("thread_depth", 1) < 1 or values.get("comments_per_page", 1) < 1:
+    if values.get("thread_depth", 1) < 1 or values.get("per_page", 1) < 1:
         raise ImproperlyConfigured(
-            "COMMENTS_THREAD_DEPTH and COMMENTS_COMMENTS_PER_PAGE must be at least 1."
+            "COMMENTS_THREAD_DEPTH and COMMENTS_PER_PAGE must be at least 1."
         )
     return DiscussionSettings(**values)

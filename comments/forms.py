@@ -3,7 +3,7 @@ import time
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
@@ -51,6 +51,13 @@ class CommentForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX,
+        validators=[
+            RegexValidator(
+                r"[\x00-\x1f\x7f]",
+                inverse_match=True,
+                message=_("Write your name on one line."),
+            )
+        ],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Enter your name.")},
     )

@@ -98,7 +98,7 @@ class Comment(models.Model):
     url = models.URLField("website", max_length=URL_MAX, blank=True)
     text = models.TextField(max_length=TEXT_MAX)
     text_html = models.TextField(editable=False)
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     is_author = models.BooleanField(
         default=False, help_text=_("Written by the site's author, shown with a badge.")
     )

@@ -3,6 +3,15 @@
 import math
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
+
+from comments.models import Comment
+
+# Phones stop indenting replies past this depth and name the parent instead (LOOK.md).
+INDENTED_DEPTH_ON_PHONES = 3
+
 
 @dataclass
 class Thread:
@@ -17,10 +26,6 @@ class Thread:
     count: int = 0
     page: int = 1
     pages: int = 1
-
-    @property
-    def page_range(self):
-        return range(1, self.pages + 1)
 
 
 def build_thread(comments, *, max_depth, per_page, page):
@@ -57,7 +62,60 @@ def _walk(root, depth, children, by_id, max_depth, ordered):
         comment.depth = depth
         parent = by_id.get(comment.parent_id)
         comment.reply_to = parent
+        comment.names_parent = parent is not None and depth > INDENTED_DEPTH_ON_PHONES
         ordered.append(comment)
         replies = children.get(comment.pk, [])
         next_depth = min(depth + 1, max_depth)
         stack.extend((reply, next_depth) for reply in reversed(replies))
+
+
+def _stamp_of(rows):
+    approved = [row for row in rows if row.is_approved]
+    return len(approved), max((row.updated_at for row in approved), default=None)
+
+
+def _cache_key(target, stamp, page, can_reply, conf):
+    count, latest = stamp
+    parts = (
+        "comments:thread", target._meta.label_lower, target.pk, count,
+        latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth, conf.per_page,
+    )  # fmt: skip
+    return ":".join(str(part) for part in parts)
+
+
+def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
+    """One page of ``target``'s thread as HTML, with its count and page numbers.
+
+    Cached when only approved comments are shown, under the number of approved comments
+    and the latest change among them: read from the database, so every process sees a
+    change at once whatever the cache backend (a local-memory cache is per process).
+    ``stamp`` is that pair when the caller read it along with the target.
+    """
+    comments = Comment.objects.for_target(target)
+
+    def render():
+        rows = list(
+            comments.visible_to(own_pending)
+            .defer("email", "ip_address", "user_agent", "text", "user_id")
+            .order_by("created_at", "id")
+        )
+        thread = build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
+        for comment in thread.comments:
+            comment.shows_reply = can_reply and comment.is_approved
+        html = render_to_string("comments/_thread.html", {"thread": thread})
+        shown = {"html": html, "count": thread.count, "page": thread.page, "pages": thread.pages}
+        return shown, _stamp_of(rows)
+
+    if own_pending or not conf.cache_seconds:
+        return render()[0]
+    if stamp is None:
+        found = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
+        stamp = found["count"], found["latest"]
+    # No more pages than comments allow, so odd ?cpage= values cannot fill the cache.
+    page = min(max(page, 1), max(1, math.ceil(stamp[0] / conf.per_page)))
+    shown = cache.get(_cache_key(target, stamp, page, can_reply, conf))
+    if shown is None:
+        shown, actual = render()
+        # The rows may be newer than the stamp read earlier: file them under their own.
+        cache.set(_cache_key(target, actual, page, can_reply, conf), shown, conf.cache_seconds)
+    return shown

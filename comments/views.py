@@ -11,13 +11,9 @@ rejected comment comes back on the same page, in the same form, with what was ty
 import ipaddress
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Max
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from comments.checks import Submission
@@ -25,7 +21,7 @@ from comments.conf import discussion_settings
 from comments.forms import CommentForm, FormTampered, make_form_token
 from comments.models import Comment
 from comments.services import comment_submit, comments_are_open
-from comments.threads import build_thread
+from comments.threads import thread_page
 
 PENDING_COOKIE = "comments_pending"
 COMMENTER_COOKIE = "comments_commenter"
@@ -48,9 +44,18 @@ def _check_target(target, conf):
         )
 
 
-def client_ip(request):
-    """The reader's address as the server saw it, or None if it is not an IP address."""
+def client_ip(request, conf):
+    """The reader's address, or None if it is not an IP address.
+
+    Behind ``trusted_proxies`` proxies, it is the address the nearest of them saw: the
+    entries further left in X-Forwarded-For are whatever the client chose to send.
+    """
     address = request.META.get("REMOTE_ADDR", "")
+    if conf.trusted_proxies:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
+        if len(forwarded) >= conf.trusted_proxies:
+            address = forwarded[-conf.trusted_proxies]
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
@@ -101,7 +106,7 @@ def comment_post(request, *, target):
         text=data["text"],
         parent=data["parent"],
         user=request.user,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request, conf),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         seconds_since_form_shown=form.seconds_since_shown,
         honeypot_filled=bool(data["homepage"]),
@@ -153,58 +158,17 @@ def _page_of(comment, conf):
     while root.parent_id is not None:
         root = root.parent
     earlier_roots = (
-        Comment.objects.filter(
-            content_type_id=comment.content_type_id,
-            object_id=comment.object_id,
-            parent__isnull=True,
-            status=Comment.Status.APPROVED,
-            created_at__lt=root.created_at,
-        )
-    ).count()
-    return earlier_roots // conf.comments_per_page + 1
+        Comment.objects.for_target(comment.target)
+        .approved()
+        .filter(parent__isnull=True, created_at__lt=root.created_at)
+        .count()
+    )
+    return earlier_roots // conf.per_page + 1
 
 
 def _requested_page(request):
     value = request.GET.get("cpage", "1")
     return int(value) if value.isdigit() and len(value) < 7 else 1
-
-
-def _thread(target, *, page, own_pending, conf, stamp=None):
-    """One page of ``target``'s thread: cached when only approved comments are shown.
-
-    The cache key holds the number of approved comments and the latest change among
-    them, read from the database, so every process sees a change at once, whatever
-    the cache backend (a local-memory cache is per process).
-    """
-    content_type = ContentType.objects.get_for_model(target)
-    comments = Comment.objects.filter(content_type=content_type, object_id=target.pk)
-
-    def render():
-        rows = list(
-            comments.visible_to(own_pending)
-            .defer("email", "ip_address", "user_agent", "text", "updated_at", "user_id")
-            .order_by("created_at", "id")
-        )
-        thread = build_thread(
-            rows, max_depth=conf.thread_depth, per_page=conf.comments_per_page, page=page
-        )
-        html = render_to_string("comments/_thread.html", {"thread": thread})
-        return {"html": html, "count": thread.count, "page": thread.page, "pages": thread.pages}
-
-    if own_pending or not conf.cache_seconds:
-        return render()
-    if stamp is None:
-        found = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
-        stamp = found["count"], found["latest"]
-    count, latest = stamp
-    key = ":".join(
-        str(part)
-        for part in (
-            "comments:thread", content_type.pk, target.pk, count,
-            latest.timestamp() if latest else 0, page, conf.thread_depth, conf.comments_per_page,
-        )
-    )  # fmt: skip
-    return cache.get_or_set(key, render, conf.cache_seconds)
 
 
 def comment_section(request, *, target, form=None, stamp=None):
@@ -216,10 +180,11 @@ def comment_section(request, *, target, form=None, stamp=None):
     conf = discussion_settings()
     _check_target(target, conf)
     is_open = comments_are_open(target, conf)
-    thread = _thread(
+    thread = thread_page(
         target,
         page=_requested_page(request),
         own_pending=pending_ids(request),
+        can_reply=is_open,
         conf=conf,
         stamp=stamp,
     )

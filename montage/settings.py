@@ -164,19 +164,26 @@ MONTAGE_SITE_TITLE = env("MONTAGE_SITE_TITLE", "Montage")
 MONTAGE_SITE_TAGLINE = env("MONTAGE_SITE_TAGLINE", "Videos and the music behind them")
 MONTAGE_POSTS_PER_PAGE = env("MONTAGE_POSTS_PER_PAGE", 5, cast=int)
 
-# The discussion rules (comments/conf.py has each default and its source).
+# The discussion rules: comments/conf.py holds each default and where it comes from;
+# any of these can be set from the environment under the same name.
 COMMENTS_TARGET_MODELS = ["blog.Post"]
-COMMENTS_APPROVE_RETURNING_COMMENTERS = env("COMMENTS_APPROVE_RETURNING", True, cast=bool)
-COMMENTS_MAX_LINKS = env("COMMENTS_MAX_LINKS", 2, cast=int)
-COMMENTS_MODERATION_WORDS = env("COMMENTS_MODERATION_WORDS", [], cast=list)
-COMMENTS_DISALLOWED_WORDS = env("COMMENTS_DISALLOWED_WORDS", [], cast=list)
-COMMENTS_NOTIFY_PENDING = env("COMMENTS_NOTIFY_PENDING", True, cast=bool)
-COMMENTS_NOTIFY_APPROVED = env("COMMENTS_NOTIFY_APPROVED", False, cast=bool)
-COMMENTS_THREAD_DEPTH = env("COMMENTS_THREAD_DEPTH", 5, cast=int)
-COMMENTS_COMMENTS_PER_PAGE = env("COMMENTS_PER_PAGE", 50, cast=int)
-COMMENTS_CLOSE_AFTER_DAYS = env("COMMENTS_CLOSE_AFTER_DAYS", 0, cast=int)
-COMMENTS_CACHE_SECONDS = env("COMMENTS_CACHE_SECONDS", 600, cast=int)
-COMMENTS_MIN_SECONDS_TO_POST = env("COMMENTS_MIN_SECONDS_TO_POST", 3, cast=int)
+_COMMENTS_FROM_ENV = {
+    "COMMENTS_APPROVE_RETURNING_COMMENTERS": bool,
+    "COMMENTS_MAX_LINKS": int,
+    "COMMENTS_MODERATION_WORDS": list,
+    "COMMENTS_DISALLOWED_WORDS": list,
+    "COMMENTS_CLOSE_AFTER_DAYS": int,
+    "COMMENTS_THREAD_DEPTH": int,
+    "COMMENTS_PER_PAGE": int,
+    "COMMENTS_CACHE_SECONDS": int,
+    "COMMENTS_MIN_SECONDS_TO_POST": int,
+    "COMMENTS_NOTIFY_PENDING": bool,
+    "COMMENTS_NOTIFY_APPROVED": bool,
+    "COMMENTS_TRUSTED_PROXIES": int,
+}
+for _name, _cast in _COMMENTS_FROM_ENV.items():
+    if _name in os.environ:
+        globals()[_name] = env(_name, cast=_cast)
 
 LOGGING = {
     "version": 1,

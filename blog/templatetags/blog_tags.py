@@ -1,7 +1,7 @@
 from django import template
 from django.utils.text import get_text_list
 
-from blog.forms import format_timestamp
+from blog.embeds import format_timestamp
 
 register = template.Library()
 
@@ -19,8 +19,7 @@ def iso_duration(seconds):
         return ""
     hours, rest = divmod(int(seconds), 3600)
     minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else "", f"{seconds}S"]
-    return "PT" + "".join(parts)
+    return f"PT{f'{hours}H' if hours else ''}{f'{minutes}M' if minutes else ''}{seconds}S"
 
 
 @register.filter

@@ -89,6 +89,15 @@
     if (status) status.textContent = "Posting your comment…";
   });
 
+  /* A page brought back by the Back button must not stay "Posting…". */
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll(".comment-form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      form.querySelector("button[type=submit]").textContent = "Post Comment";
+    });
+  });
+
   /* After the browser has scrolled to #respond, so the focus stays on the summary. */
   var summary = document.querySelector(".error-summary");
   if (summary) {

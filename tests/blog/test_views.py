@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Credit
+from blog.models import Credit, Post
 from tests.factories import (
     AlbumFactory,
     CategoryFactory,
@@ -398,3 +398,38 @@ def test_body_markdown_is_sanitized(client):
     assert "<script>alert" not in content
     assert "javascript:" not in content
     assert "onclick" not in content
+
+
+def test_deleting_an_album_refreshes_the_posts_that_showed_it(client):
+    """An album deleted in the admin disappears from cached post pages at once."""
+    post = _post_with_soundtrack(1, 1)
+    album = post.soundtrack.get().track.album
+    assert album.label in client.get(post.get_absolute_url()).content.decode()
+    album.delete()
+    assert album.label not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_post_pages_notice_a_deletion_followed_by_a_scheduled_post_falling_due(client):
+    """Deleting a post and a scheduled post coming due never brings back old neighbours."""
+    from blog.post_page import publication_epoch
+
+    PostFactory(published_at=_days_ago(3))
+    doomed = PostFactory(published_at=_days_ago(2))
+    scheduled = ScheduledFactory()
+    before = publication_epoch()
+    doomed.delete()
+    Post.objects.filter(pk=scheduled.pk).update(published_at=_days_ago(1))
+    assert publication_epoch() != before
+
+
+def test_tag_used_only_on_drafts_is_not_found(client):
+    """A tag page does not reveal a tag that no published post carries yet."""
+    DraftFactory(tags=["secret-project"])
+    assert client.get(reverse("blog:tag", kwargs={"slug": "secret-project"})).status_code == 404
+
+
+def test_search_with_a_nul_character_answers_normally(client):
+    """A NUL in the query is dropped rather than reaching the database."""
+    PostFactory(title="Wyoming")
+    response = client.get(reverse("blog:search"), {"q": "Wyo\x00ming"})
+    assert response.status_code == 200

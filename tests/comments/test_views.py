@@ -319,7 +319,7 @@ def test_threads_follow_the_depth_setting(client, post, settings):
 
 def test_comments_are_paginated_by_thread(client, post, settings):
     """Past the page size, older threads stay on page 1 and newer move on."""
-    settings.COMMENTS_COMMENTS_PER_PAGE = 2
+    settings.COMMENTS_PER_PAGE = 2
     for index in range(5):
         CommentFactory(target=post, text=f"Thread number {index}.")
     first = client.get(post.get_absolute_url()).content.decode()
@@ -393,3 +393,48 @@ def test_no_post_body_causes_a_server_error(client, post, body):
     """Whatever a POST holds, the answer is a redirect or the form with an error."""
     response = client.post(post.get_absolute_url(), body)
     assert response.status_code in {303, 400, 403, 409, 429}
+
+
+def test_comments_behind_a_trusted_proxy_are_told_apart_by_forwarded_address(
+    client, post, settings
+):
+    """Behind one proxy, two readers at once are two addresses, not a flood."""
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+    first = client.post(
+        post.get_absolute_url(),
+        comment_data(post, email="a@example.com"),
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+    )
+    second = client.post(
+        post.get_absolute_url(),
+        comment_data(post, email="b@example.com", text="Another reader."),
+        HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.2",
+    )
+    assert first.status_code == second.status_code == 303
+    assert sorted(Comment.objects.values_list("ip_address", flat=True)) == [
+        "198.51.100.1",
+        "198.51.100.2",
+    ]
+
+
+def test_a_name_on_two_lines_is_refused(client, post):
+    """Control characters in the name are refused; they would break the author's email."""
+    response = _post(client, post, name="Ivan\r\nBcc: everyone@example.com")
+    assert response.status_code == 400
+    assert "Write your name on one line." in response.content.decode()
+
+
+def test_closed_discussion_shows_no_reply_links(client):
+    """Once comments close, the thread stays but offers no Reply."""
+    post = PostFactory(comments_enabled=False)
+    CommentFactory(target=post, text="Still here.")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert "Still here." in content
+    assert "comment__reply" not in content
+
+
+def test_staff_replying_at_once_are_not_taken_for_bots(client, post):
+    """The author's quick reply is published, not marked as spam."""
+    client.force_login(StaffFactory())
+    _post(client, post, token=form_token(post, age_seconds=0))
+    assert Comment.objects.get().status == Comment.Status.APPROVED
