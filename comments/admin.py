@@ -1,4 +1,9 @@
+import json
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.models import Comment
+from comments.privacy import person_erase, person_export
 from comments.services import comment_approve, comment_mark_spam, comment_restore, comment_trash
 
 MODERATION_ACTIONS = {
@@ -33,6 +39,22 @@ def _bulk(name):
 
     action.__name__ = f"bulk_{name}"
     return action
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label=_("Commenter's email address"))
+
+
+class EraseForm(PersonForm):
+    how = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            ("anonymise", _("Anonymise: keep the comments, remove name, email, website, IP")),
+            ("delete", _("Delete the comments, and the replies to them")),
+        ],
+        widget=forms.RadioSelect,
+        initial="anonymise",
+    )
 
 
 @admin.register(Comment)
@@ -80,15 +102,36 @@ class CommentAdmin(admin.ModelAdmin):
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_urls(self):
-        return [
+        privacy = [
             path(
-                f"<int:pk>/{name}/",
-                self.admin_site.admin_view(self.moderate_view),
-                {"action": name},
-                name=f"comments_comment_{name}",
-            )
-            for name in MODERATION_ACTIONS
-        ] + super().get_urls()
+                "privacy/",
+                self.admin_site.admin_view(self.privacy_view),
+                name="comments_comment_privacy",
+            ),
+            path(
+                "privacy/export/",
+                self.admin_site.admin_view(self.privacy_export_view),
+                name="comments_comment_privacy_export",
+            ),
+            path(
+                "privacy/erase/",
+                self.admin_site.admin_view(self.privacy_erase_view),
+                name="comments_comment_privacy_erase",
+            ),
+        ]
+        return (
+            privacy
+            + [
+                path(
+                    f"<int:pk>/{name}/",
+                    self.admin_site.admin_view(self.moderate_view),
+                    {"action": name},
+                    name=f"comments_comment_{name}",
+                )
+                for name in MODERATION_ACTIONS
+            ]
+            + super().get_urls()
+        )
 
     def moderate_view(self, request, pk, action):
         """One comment, one action: a GET asks to confirm (mail links), a POST does it."""
@@ -109,3 +152,75 @@ class CommentAdmin(admin.ModelAdmin):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/comments/comment/moderate.html", context)
+
+    def _privacy_context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
+
+    def privacy_view(self, request):
+        """Look a person up by email: how much is stored, and the export and erase."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = PersonForm(request.GET or None)
+        found = None
+        if form.is_valid():
+            found = Comment.objects.by_email(form.cleaned_data["email"]).count()
+        context = self._privacy_context(
+            request,
+            title=_("Privacy requests"),
+            form=form,
+            found=found,
+            erase_form=EraseForm(initial={"email": form.data.get("email", "")}),
+        )
+        return TemplateResponse(request, "admin/comments/comment/privacy.html", context)
+
+    def privacy_export_view(self, request):
+        """Everything stored about one person, as a JSON download."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = PersonForm(request.GET)
+        if not form.is_valid():
+            return redirect("admin:comments_comment_privacy")
+        data = person_export(email=form.cleaned_data["email"])
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="montage-comments-export.json"'
+        return response
+
+    def privacy_erase_view(self, request):
+        """Erase one person: a POST shows what will go, a confirmed POST erases it."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:comments_comment_privacy")
+        form = EraseForm(request.POST)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/comments/comment/privacy.html",
+                self._privacy_context(
+                    request, title=_("Privacy requests"), form=PersonForm(), erase_form=form
+                ),
+            )
+        email, delete = form.cleaned_data["email"], form.cleaned_data["how"] == "delete"
+        if request.POST.get("confirmed") != "yes":
+            context = self._privacy_context(
+                request,
+                title=_("Erase this person's data?"),
+                form=form,
+                comments=Comment.objects.by_email(email).select_related("content_type"),
+                delete=delete,
+            )
+            return TemplateResponse(
+                request, "admin/comments/comment/privacy_confirm.html", context
+            )
+        count = person_erase(email=email, delete=delete)
+        done = _("deleted") if delete else _("anonymised")
+        self.message_user(
+            request,
+            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count)
+            % {"count": count, "done": done},
+            messages.SUCCESS,
+        )
+        return redirect("admin:comments_comment_privacy")

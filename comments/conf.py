@@ -32,6 +32,9 @@ class DiscussionSettings:
     max_form_age_seconds: int = 7 * 24 * 3600
     notify_pending: bool = True
     notify_approved: bool = False
+    # Commenters' IP addresses and browsers are kept this long, then erased
+    # (manage.py purge_comment_ips, meant for a daily cron job).
+    ip_retention_days: int = 30
     # How long the rendered approved thread is cached (0 turns the cache off).
     cache_seconds: int = 600
     # Reading the client's address: 0 trusts REMOTE_ADDR; N > 0 takes the address the

@@ -33,6 +33,10 @@ class CommentQuerySet(models.QuerySet):
             visible |= models.Q(status=Comment.Status.PENDING, pk__in=pending_ids)
         return self.filter(visible)
 
+    def by_email(self, email):
+        """Everything one person wrote, whatever the case of their address."""
+        return self.filter(email__iexact=email.strip())
+
     def approved_count_for(self, model):
         """An expression counting each row's approved comments, for ``annotate()``.
 
@@ -94,7 +98,11 @@ class Comment(models.Model):
         related_name="comments",
     )
     name = models.CharField(max_length=NAME_MAX)
-    email = models.EmailField(max_length=EMAIL_MAX, help_text=_("Never shown publicly."))
+    email = models.EmailField(
+        max_length=EMAIL_MAX,
+        blank=True,
+        help_text=_("Never shown publicly. Empty once the commenter's data is erased."),
+    )
     url = models.URLField("website", max_length=URL_MAX, blank=True)
     text = models.TextField(max_length=TEXT_MAX)
     text_html = models.TextField(editable=False)

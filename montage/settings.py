@@ -180,6 +180,7 @@ _COMMENTS_FROM_ENV = {
     "COMMENTS_NOTIFY_PENDING": bool,
     "COMMENTS_NOTIFY_APPROVED": bool,
     "COMMENTS_TRUSTED_PROXIES": int,
+    "COMMENTS_IP_RETENTION_DAYS": int,
 }
 for _name, _cast in _COMMENTS_FROM_ENV.items():
     if _name in os.environ:

@@ -1,0 +1,75 @@
+"""A commenter's data, by email address: everything stored, exported or erased.
+
+The author answers a person's request from the admin (comments.admin), and
+``manage.py purge_comment_ips`` forgets addresses and browsers past the retention
+window, as DESIGN.md's privacy section asks.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment
+
+ANONYMOUS_NAME = "Anonymous"
+
+
+def person_export(*, email: str) -> dict:
+    """All that is stored about the person writing as ``email``, ready for JSON."""
+    comments = Comment.objects.by_email(email).select_related("content_type").order_by("pk")
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "comments": [
+            {
+                "id": comment.pk,
+                "on": str(comment.target) if comment.target else None,
+                "url": comment.get_absolute_url() if comment.target else None,
+                "in_reply_to": comment.parent_id,
+                "name": comment.name,
+                "email": comment.email,
+                "website": comment.url,
+                "text": comment.text,
+                "status": comment.status,
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "created_at": comment.created_at.isoformat(),
+                "updated_at": comment.updated_at.isoformat(),
+            }
+            for comment in comments
+        ],
+    }
+
+
+def person_erase(*, email: str, delete: bool) -> int:
+    """Erase the person writing as ``email``; returns how many comments were affected.
+
+    ``delete=False`` keeps the comments' text in the discussion but strips everything
+    that identifies the writer, as WordPress's eraser does; ``delete=True`` removes the
+    comments, and with them the replies hanging from them.
+    """
+    with transaction.atomic():
+        comments = Comment.objects.by_email(email)
+        if delete:
+            count = comments.count()
+            comments.delete()
+            return count
+        return comments.update(
+            name=ANONYMOUS_NAME,
+            email="",
+            url="",
+            ip_address=None,
+            user_agent="",
+            user=None,
+            updated_at=timezone.now(),
+        )
+
+
+def comment_ips_purge(*, older_than_days: int) -> int:
+    """Forget the IP address and browser of comments older than the retention window."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    stale = Comment.objects.filter(created_at__lt=cutoff).exclude(
+        ip_address__isnull=True, user_agent=""
+    )
+    return stale.update(ip_address=None, user_agent="")
