@@ -407,7 +407,7 @@ def demo_author():
     return author
 
 
-def poster_image(title, colour):
+def poster_image(title, colour, *, name):
     """A 1280 by 720 JPEG poster: a dark gradient in ``colour`` with the title on it."""
     width, height = 1280, 720
     base = Image.new("RGB", (width, height), colour)
@@ -420,7 +420,7 @@ def poster_image(title, colour):
     )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue())
+    return ContentFile(buffer.getvalue(), name=name)
 
 
 def _wrap(text, width):
@@ -472,7 +472,7 @@ def _create_post(demo, *, author, category, now):
         published_at=published_at,
         poster_alt="",
     )
-    post.poster.save(f"{demo.slug}.jpg", poster_image(demo.title, demo.colour), save=False)
+    post.poster = poster_image(demo.title, demo.colour, name=f"{demo.slug}.jpg")
     post.save()
     post.tags.set(demo.tags)
     video = post.videos.create(

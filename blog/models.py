@@ -1,3 +1,4 @@
+import posixpath
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
+from blog.images import reencode, renditions_create, renditions_delete, validate_image
 from blog.markup import render_markdown
 from comments.models import Comment
+
+# A post read with .only()/.defer() that left its poster out.
+POSTER_NOT_LOADED = object()
 
 
 class Category(models.Model):
@@ -112,11 +117,14 @@ class Post(models.Model):
         blank=True,
         width_field="poster_width",
         height_field="poster_height",
+        validators=[validate_image],
         help_text=_(
-            "A still from the video, 16:9, at least 1280 pixels wide. Shown on lists and "
-            "in place of the player until the reader presses play."
+            "A still from the video, 16:9, at least 1280 pixels wide (JPEG, PNG or WebP). "
+            "Shown on lists and in place of the player until the reader presses play. "
+            "Location and camera data are removed on upload."
         ),
     )
+    poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
     poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_alt = models.CharField(
@@ -155,6 +163,7 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        self._process_poster()
         self.body_html = render_markdown(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
@@ -162,6 +171,47 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the stored poster, to tell a replaced one from an unchanged one."""
+        post = super().from_db(db, field_names, values)
+        if {"poster", "poster_renditions"} <= set(field_names):
+            post._stored_poster = (
+                (post.poster.name, post.poster_renditions) if post.poster else None
+            )
+        else:
+            post._stored_poster = POSTER_NOT_LOADED
+        return post
+
+    def _process_poster(self):
+        """Re-encode a new poster, make its renditions and remove the ones it replaces."""
+        stored = getattr(self, "_stored_poster", None)
+        is_new_upload = bool(self.poster) and not self.poster._committed
+        if not is_new_upload and stored is POSTER_NOT_LOADED:
+            return
+        if not is_new_upload and (self.poster.name if self.poster else None) == (
+            stored[0] if stored else None
+        ):
+            return
+        if is_new_upload:
+            content, size = reencode(self.poster.file)
+            self.poster.save(posixpath.basename(self.poster.name), content, save=False)
+            self.poster_width, self.poster_height = size
+            self.poster_renditions = renditions_create(self.poster.name)
+        else:
+            self.poster_renditions = {}
+        if stored and stored is not POSTER_NOT_LOADED:
+            old_name, old_renditions = stored
+            renditions_delete(old_renditions)
+            self.poster.storage.delete(old_name)
+        self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
+
+    def delete_files(self):
+        """Remove the poster and its renditions from storage (called after a delete)."""
+        if self.poster:
+            renditions_delete(self.poster_renditions)
+            self.poster.storage.delete(self.poster.name)
 
     @property
     def is_published(self):
@@ -174,6 +224,16 @@ class Post(models.Model):
     @property
     def has_poster(self):
         return bool(self.poster)
+
+    @property
+    def poster_srcsets(self):
+        """``srcset`` values for the poster, WebP and JPEG, from the stored renditions."""
+        storage = self.poster.storage
+        return {
+            extension: ", ".join(f"{storage.url(path)} {width}w" for path, width in versions)
+            for extension, versions in self.poster_renditions.items()
+            if versions
+        }
 
     @property
     def comments_opened_at(self):

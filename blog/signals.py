@@ -85,3 +85,9 @@ def tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
 @receiver(post_save, sender=Tag, dispatch_uid="blog.touch.tag")
 def tag_renamed(sender, instance, **kwargs):
     _touch(Post.objects.filter(tags=instance))
+
+
+@receiver(post_delete, sender=Post, dispatch_uid="blog.poster_files")
+def post_deleted(sender, instance, **kwargs):
+    """A deleted post's poster and renditions go with it (derived files)."""
+    instance.delete_files()

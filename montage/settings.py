@@ -163,6 +163,9 @@ TAGGIT_CASE_INSENSITIVE = True
 MONTAGE_SITE_TITLE = env("MONTAGE_SITE_TITLE", "Montage")
 MONTAGE_SITE_TAGLINE = env("MONTAGE_SITE_TAGLINE", "Videos and the music behind them")
 MONTAGE_POSTS_PER_PAGE = env("MONTAGE_POSTS_PER_PAGE", 5, cast=int)
+MONTAGE_IMAGE_MAX_BYTES = env("MONTAGE_IMAGE_MAX_BYTES", 15_000_000, cast=int)
+# Pillow's own bomb guard trips at 89 megapixels; posters never need more than this.
+MONTAGE_IMAGE_MAX_PIXELS = env("MONTAGE_IMAGE_MAX_PIXELS", 40_000_000, cast=int)
 
 # The discussion rules: comments/conf.py holds each default and where it comes from;
 # any of these can be set from the environment under the same name.

@@ -1,0 +1,126 @@
+"""Uploaded images: checked, re-encoded without metadata, and resized once, on write.
+
+Pillow reads an image's size from its header before decoding any pixel, so an image
+too large to hold (a decompression bomb) is refused without being processed. Every
+accepted image is re-encoded: that drops its EXIF block, GPS position included, after
+the orientation it records has been applied. Renditions at a few widths, in WebP and
+in JPEG for browsers without WebP, are written through Django's storage API, so an
+S3-compatible storage can replace the local folder by configuration alone.
+"""
+
+import io
+import posixpath
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+RENDITION_WIDTHS = (480, 960, 1440)
+RENDITION_FORMATS = (("webp", "WEBP"), ("jpg", "JPEG"))
+
+
+def _limits():
+    return settings.MONTAGE_IMAGE_MAX_BYTES, settings.MONTAGE_IMAGE_MAX_PIXELS
+
+
+def validate_image(upload):
+    """Refuse anything that is not a JPEG, PNG or WebP of a sane size, with a reason."""
+    max_bytes, max_pixels = _limits()
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("This file is %(size)d MB; images may be up to %(max)d MB."),
+            code="image_too_big",
+            params={"size": upload.size // 1_000_000 + 1, "max": max_bytes // 1_000_000},
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between 89 and 179 megapixels; here that is a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind, width, height = image.format, image.width, image.height
+                if kind in ACCEPTED_FORMATS and width * height <= max_pixels:
+                    image.verify()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ValidationError(
+            _("This image has too many pixels to be processed safely."),
+            code="image_too_large",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError(
+            _("This file is not an image, or it is damaged. Upload a JPEG, PNG or WebP."),
+            code="not_an_image",
+        ) from None
+    finally:
+        upload.seek(0)
+    if kind not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            _("%(kind)s images are not accepted. Upload a JPEG, PNG or WebP."),
+            code="unsupported_image",
+            params={"kind": kind},
+        )
+    if width * height > max_pixels:
+        raise ValidationError(
+            _("This image is %(width)d by %(height)d pixels; the limit is %(max)d megapixels."),
+            code="image_too_large",
+            params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+        )
+
+
+_SAVE_OPTIONS = {
+    "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+    "WEBP": {"quality": 80},
+    "PNG": {"optimize": True},
+}
+
+
+def _encode(image, kind):
+    if kind == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **_SAVE_OPTIONS[kind])
+    return buffer.getvalue()
+
+
+def reencode(upload):
+    """The image rewritten in its own format, upright, with no EXIF or other metadata."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        kind = image.format
+        upright = ImageOps.exif_transpose(image)
+        upright.info.pop("exif", None)
+        return ContentFile(_encode(upright, kind)), upright.size
+
+
+def renditions_create(name, *, storage=default_storage):
+    """Write the resized copies of the stored image ``name``; return them for ``srcset``.
+
+    Widths wider than the original are skipped: upscaling only adds bytes.
+    """
+    with storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+    stem, _extension = posixpath.splitext(name)
+    made = {extension: [] for extension, _kind in RENDITION_FORMATS}
+    for width in RENDITION_WIDTHS:
+        if width > image.width:
+            continue
+        height = round(image.height * width / image.width)
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+        for extension, kind in RENDITION_FORMATS:
+            path = f"renditions/{stem}-{width}.{extension}"
+            storage.delete(path)
+            made[extension].append(
+                [storage.save(path, ContentFile(_encode(resized, kind))), width]
+            )
+    return made
+
+
+def renditions_delete(renditions, *, storage=default_storage):
+    for versions in (renditions or {}).values():
+        for path, _width in versions:
+            storage.delete(path)
