@@ -1,8 +1,10 @@
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,7 +16,13 @@ from django.utils.translation import ngettext
 
 from comments.models import Comment
 from comments.privacy import person_erase, person_export
-from comments.services import comment_approve, comment_mark_spam, comment_restore, comment_trash
+from comments.services import (
+    comment_approve,
+    comment_mark_spam,
+    comment_reply_as_author,
+    comment_restore,
+    comment_trash,
+)
 
 MODERATION_ACTIONS = {
     "approve": (comment_approve, _("Approve"), _("approved")),
@@ -57,22 +65,56 @@ class EraseForm(PersonForm):
     )
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on the moderation queue rather than on everything."""
+
+    title = _("status")
+    parameter_name = "status"
+    default = Comment.Status.PENDING
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "status", "target_link", "name", "email", "created_at"]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "is_author", "created_at"]
+    list_filter = [StatusFilter, "is_author", "created_at"]
     search_fields = ["name", "email", "text", "ip_address"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type"]
     actions = [_bulk(name) for name in MODERATION_ACTIONS]
     readonly_fields = [
-        "target_link", "parent", "user", "ip_address", "user_agent", "created_at", "updated_at",
+        "target_link", "parent", "commenter_history", "user", "ip_address", "user_agent",
+        "created_at", "updated_at",
     ]  # fmt: skip
     fields = [
-        "status", "target_link", "parent", "name", "email", "url", "text", "is_author",
-        "user", "ip_address", "user_agent", "created_at", "updated_at",
+        "status", "target_link", "parent", "name", "email", "commenter_history", "url", "text",
+        "is_author", "user", "ip_address", "user_agent", "created_at", "updated_at",
     ]  # fmt: skip
+    change_form_template = "admin/comments/comment/change_form_with_reply.html"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False
@@ -83,6 +125,24 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         return Truncator(comment.text).chars(80)
+
+    @admin.display(description=_("This commenter"))
+    def commenter_history(self, comment):
+        """Their comments by status, linked to the list of them all."""
+        if not comment.email:
+            return "—"
+        counts = dict(
+            Comment.objects.by_email(comment.email)
+            .values_list("status")
+            .annotate(count=models.Count("pk"))
+        )
+        summary = ", ".join(
+            f"{counts[status]} {label.lower()}" for status, label in Comment.Status.choices
+            if counts.get(status)
+        )  # fmt: skip
+        url = reverse("admin:comments_comment_changelist")
+        query = urlencode({"status": "all", "q": comment.email})
+        return format_html('<a href="{}?{}">{}</a>', url, query, summary)
 
     @admin.display(description=_("On"))
     def target_link(self, comment):
@@ -114,6 +174,11 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_privacy_export",
             ),
             path(
+                "<int:pk>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name="comments_comment_reply",
+            ),
+            path(
                 "privacy/erase/",
                 self.admin_site.admin_view(self.privacy_erase_view),
                 name="comments_comment_privacy_erase",
@@ -142,8 +207,7 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             service(comments=[comment])
             self.message_user(request, _("The comment was %(done)s.") % {"done": done})
-            queue = reverse("admin:comments_comment_changelist")
-            return redirect(f"{queue}?status__exact=pending")
+            return redirect("admin:comments_comment_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": label,
@@ -224,3 +288,29 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:comments_comment_privacy")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"reply_form": ReplyForm(), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    def reply_view(self, request, pk):
+        """Publish the author's answer, threaded under the comment."""
+        comment = get_object_or_404(Comment, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, _("Write a reply before sending it."), messages.ERROR)
+            return redirect("admin:comments_comment_change", comment.pk)
+        reply = comment_reply_as_author(
+            parent=comment, author=request.user, text=form.cleaned_data["text"]
+        )
+        self.message_user(
+            request,
+            format_html(
+                'Your reply is published: <a href="{}">see it on the page</a>.',
+                reply.get_absolute_url(),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:comments_comment_changelist")

@@ -19,13 +19,14 @@ def test_admin_index_shows_the_number_awaiting_moderation(moderator):
     CommentFactory(status=Comment.Status.APPROVED)
     content = moderator.get(reverse("admin:index")).content.decode()
     assert "<strong>2</strong> comments awaiting moderation" in content
-    assert "?status__exact=pending" in content
+    assert "?status=pending" in content
 
 
 def test_comment_list_shows_status_post_name_email_and_excerpt(moderator):
     """Staff see who wrote what, where, and in what state, email included."""
     comment = CommentFactory(name="Paulie", email="paulie@example.com", text="Yo Adrian " * 20)
-    content = moderator.get(reverse("admin:comments_comment_changelist")).content.decode()
+    url = reverse("admin:comments_comment_changelist")
+    content = moderator.get(url, {"status": "all"}).content.decode()
     for shown in ("Paulie", "paulie@example.com", "Approved", str(comment.target), "Yo Adrian"):
         assert shown in content
     assert "Comments: 0 awaiting moderation" in content
@@ -35,7 +36,7 @@ def test_list_filters_by_status(moderator):
     """The status filter narrows the list to the pending queue."""
     CommentFactory(status=Comment.Status.PENDING, name="Waiting")
     CommentFactory(status=Comment.Status.SPAM, name="Spammer")
-    url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    url = reverse("admin:comments_comment_changelist") + "?status=pending"
     content = moderator.get(url).content.decode()
     assert "Waiting" in content and "Spammer" not in content
 
@@ -80,3 +81,47 @@ def test_moderation_links_need_a_staff_login(client):
     assert response.status_code == 302 and "/login/" in response["Location"]
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
+
+
+def test_comment_list_opens_on_the_moderation_queue(moderator):
+    """With no filter chosen, the list shows pending comments; "All" shows the rest."""
+    CommentFactory(status=Comment.Status.PENDING, name="Waiting")
+    CommentFactory(status=Comment.Status.APPROVED, name="Published")
+    url = reverse("admin:comments_comment_changelist")
+    first = moderator.get(url).content.decode()
+    assert "Waiting" in first and "Published" not in first
+    everything = moderator.get(url, {"status": "all"}).content.decode()
+    assert "Waiting" in everything and "Published" in everything
+
+
+def test_commenters_history_is_one_click_away(moderator):
+    """A comment's page sums up what its writer has sent, linked to the list of it."""
+    CommentFactory(email="apollo@example.com", status=Comment.Status.APPROVED)
+    comment = CommentFactory(email="apollo@example.com", status=Comment.Status.SPAM)
+    content = moderator.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    assert "1 approved, 1 spam" in content
+    assert "status=all&amp;q=apollo%40example.com" in content
+
+
+def test_author_replies_from_the_admin_as_the_author(moderator, client):
+    """A reply sent from the admin is published, badged and threaded under the comment."""
+    comment = CommentFactory(status=Comment.Status.PENDING, text="Is this Wyoming?")
+    response = moderator.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"text": "Yes, it is."}
+    )
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent=comment)
+    assert (reply.status, reply.is_author) == (Comment.Status.APPROVED, True)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    page = moderator.get(comment.target.get_absolute_url()).content.decode()
+    assert "Yes, it is." in page and '<span class="badge">Author</span>' in page
+
+
+def test_an_empty_admin_reply_publishes_nothing(moderator):
+    """Sending the reply box empty says so and adds no comment."""
+    comment = CommentFactory()
+    moderator.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"text": " "})
+    assert not Comment.objects.filter(parent=comment).exists()
