@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from blog.forms import PostLinkForm, PostTrackForm, VideoForm
@@ -15,6 +17,7 @@ from blog.models import (
     Track,
     Video,
 )
+from comments.models import Comment
 
 
 class VideoInline(admin.StackedInline):
@@ -55,7 +58,7 @@ class PostLinkInline(admin.TabularInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "category", "is_published"]
+    list_display = ["title", "state", "published_at", "category", "comments"]
     list_filter = ["status", "category", "published_at"]
     search_fields = ["title", "lead", "body"]
     date_hierarchy = "published_at"
@@ -72,9 +75,35 @@ class PostAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    @admin.display(boolean=True, description=_("Visible to readers"))
-    def is_published(self, post):
-        return post.is_published
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(
+                approved_comments=Comment.objects.approved_count_for(Post),
+                pending_comments=Comment.objects.pending_count_for(Post),
+            )
+        )
+
+    @admin.display(description=_("State"), ordering="status")
+    def state(self, post):
+        """Draft, scheduled (published with a time still to come) or live."""
+        if post.is_scheduled:
+            return _("Scheduled")
+        return _("Live") if post.is_published else _("Draft")
+
+    @admin.display(description=_("Comments (pending)"), ordering="approved_comments")
+    def comments(self, post):
+        if not post.pending_comments:
+            return post.approved_comments
+        queue = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '{} (<a href="{}?status=pending">{} pending</a>)',
+            post.approved_comments,
+            queue,
+            post.pending_comments,
+        )
 
 
 @admin.register(Category)

@@ -43,10 +43,16 @@ class CommentQuerySet(models.QuerySet):
         A subquery rather than a join, so it adds no rows to other aggregates, and it
         names the content type by label so it costs no query of its own.
         """
+        return self.approved()._count_for(model)
+
+    def pending_count_for(self, model):
+        """Like ``approved_count_for()``, for the comments awaiting moderation."""
+        return self.pending()._count_for(model)
+
+    def _count_for(self, model):
         opts = model._meta
         counts = (
-            self.approved()
-            .filter(
+            self.filter(
                 content_type__app_label=opts.app_label,
                 content_type__model=opts.model_name,
                 object_id=OuterRef("pk"),

@@ -90,10 +90,17 @@ def test_video_help_text_says_the_demo_address_is_an_example(client, author):
     assert "replace it with your video" in response.content.decode()
 
 
-def test_post_list_shows_status_and_whether_readers_can_see_it(client, author):
-    """The admin list of posts answers “is it live?” at a glance."""
-    PostFactory(title="Live one")
-    response = client.get(reverse("admin:blog_post_changelist"))
-    content = response.content.decode()
-    assert "Live one" in content
-    assert "Visible to readers" in content
+def test_post_list_says_live_scheduled_or_draft_and_counts_comments(client, author):
+    """The admin list of posts answers “is it live?” and “is anything waiting?”."""
+    from comments.models import Comment
+    from tests.factories import CommentFactory, DraftFactory, ScheduledFactory
+
+    live = PostFactory(title="Live one")
+    ScheduledFactory(title="Later one")
+    DraftFactory(title="Unfinished one")
+    CommentFactory.create_batch(2, target=live)
+    CommentFactory(target=live, status=Comment.Status.PENDING)
+    content = client.get(reverse("admin:blog_post_changelist")).content.decode()
+    for state in ("Live", "Scheduled", "Draft"):
+        assert f">{state}</td>" in content
+    assert '2 (<a href="/admin/comments/comment/?status=pending">1 pending</a>)' in content
