@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from blog.models import Credit, Post, is_published_condition
 from comments.models import Comment
@@ -147,7 +148,8 @@ def render_parts(post, epoch):
         slug = getattr(post, f"{prefix}_slug")
         if not slug:
             return None
-        return PostRef(getattr(post, f"{prefix}_title"), Post(slug=slug).get_absolute_url())
+        url = reverse("blog:post", kwargs={"slug": slug})
+        return PostRef(getattr(post, f"{prefix}_title"), url)
 
     parts = PostPageParts(
         article_html=render_to_string("blog/_post_article.html", _article_context(post)),

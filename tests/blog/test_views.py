@@ -433,3 +433,11 @@ def test_search_with_a_nul_character_answers_normally(client):
     PostFactory(title="Wyoming")
     response = client.get(reverse("blog:search"), {"q": "Wyo\x00ming"})
     assert response.status_code == 200
+
+
+def test_search_result_pages_keep_the_query(client):
+    """Page links under search results search the same words."""
+    for index in range(7):
+        PostFactory(title=f"Montage number {index}")
+    content = client.get(reverse("blog:search"), {"q": "montage"}).content.decode()
+    assert 'href="?q=montage&amp;page=2"' in content
