@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.urls import reverse
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
 
 from blog.forms import PostLinkForm, PostTrackForm, VideoForm
 from blog.models import (
@@ -17,7 +22,23 @@ from blog.models import (
     Track,
     Video,
 )
+from blog.revisions import changes_summary_html, post_history
+from blog.views import post_preview
 from comments.models import Comment
+
+PREVIEW = "_preview"
+
+
+class PreviewRendered(Exception):
+    """Carries a preview page out of the admin's transaction, so that it rolls back.
+
+    Raising through the admin's ``transaction.atomic`` and reversion's revision block
+    undoes the save, the log entry and the revision alike.
+    """
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
 
 
 class VideoInline(admin.StackedInline):
@@ -57,7 +78,7 @@ class PostLinkInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(VersionAdmin):
     list_display = ["title", "state", "published_at", "category", "comments"]
     list_filter = ["status", "category", "published_at"]
     search_fields = ["title", "lead", "body"]
@@ -71,6 +92,107 @@ class PostAdmin(admin.ModelAdmin):
         (_("Filing"), {"fields": ["category", "tags"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "comments_enabled"]}),
     ]
+
+    object_history_template = "admin/blog/post/object_history.html"
+
+    # Preview: the form is validated and saved as usual, the post page is rendered
+    # from the saved rows, and everything is rolled back.
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._previewable(super().add_view, request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._previewable(super().change_view, request, object_id, form_url, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        return self._previewable(
+            super().revision_view, request, object_id, version_id, extra_context
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        return self._previewable(super().recover_view, request, version_id, extra_context)
+
+    @staticmethod
+    def _previewable(view, request, *args):
+        try:
+            return view(request, *args)
+        except PreviewRendered as preview:
+            return preview.response
+
+    @staticmethod
+    def _is_preview(request):
+        return request.method == "POST" and PREVIEW in request.POST
+
+    def save_model(self, request, obj, form, change):
+        if self._is_preview(request) and "poster" in form.changed_data:
+            # The rows roll back after a preview, but a new poster's files would stay
+            # behind in storage, and a replaced poster's files would be deleted.
+            obj.poster = form.initial.get("poster")
+            request.preview_poster_held = True
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._raise_preview(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._raise_preview(request, obj)
+        return super().response_change(request, obj)
+
+    def _raise_preview(self, request, post):
+        if self._is_preview(request):
+            held = getattr(request, "preview_poster_held", False)
+            raise PreviewRendered(post_preview(request, post.pk, poster_held=held))
+
+    # Revisions: reversion keeps each save; the history says what each one changed.
+
+    def get_urls(self):
+        changes = self.admin_site.admin_view(self.changes_view)
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/changes/",
+                changes,
+                name="blog_post_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        post = self.get_object(request, unquote(object_id))
+        if post is None:
+            return super().history_view(request, object_id, extra_context)
+        action_list = []
+        for changes in post_history(post):
+            version_args = [post.pk, changes.version.pk]
+            action_list.append(
+                {
+                    "revision": changes.version.revision,
+                    "url": reverse("admin:blog_post_revision", args=version_args),
+                    "changes_url": reverse("admin:blog_post_changes", args=version_args),
+                    "summary": changes_summary_html(changes),
+                }
+            )
+        return super().history_view(request, object_id, {"action_list": action_list})
+
+    def changes_view(self, request, object_id, version_id):
+        post = self.get_object(request, unquote(object_id))
+        if post is None or not self.has_view_or_change_permission(request, post):
+            raise PermissionDenied
+        changes = next(
+            (entry for entry in post_history(post) if entry.version.pk == version_id), None
+        )
+        if changes is None:
+            raise Http404(_("This post has no such version."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": post,
+            "title": _("What changed in this version"),
+            "changes": changes,
+            "revert_url": reverse("admin:blog_post_revision", args=[post.pk, version_id]),
+            "history_url": reverse("admin:blog_post_history", args=[post.pk]),
+        }
+        return TemplateResponse(request, "admin/blog/post/version_changes.html", context)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

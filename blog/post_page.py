@@ -141,8 +141,8 @@ def related_posts(post):
     )
 
 
-def render_parts(post, epoch):
-    """Work out and cache the parts; ``post`` must come with its neighbours annotated."""
+def build_parts(post):
+    """Work out the parts; ``post`` must come with its neighbours annotated."""
 
     def neighbour(prefix):
         slug = getattr(post, f"{prefix}_slug")
@@ -160,5 +160,11 @@ def render_parts(post, epoch):
         previous=neighbour("previous"),
         next=neighbour("next"),
     )
+    return parts
+
+
+def render_parts(post, epoch):
+    """Work out the parts and cache them under ``epoch``."""
+    parts = build_parts(post)
     cache.set(f"blog:post-parts:{post.slug}:{epoch}", parts, PARTS_CACHE_SECONDS)
     return parts

@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from blog.models import Category, Post
 from blog.post_page import (
+    build_parts,
     cached_parts,
     comment_stamp,
     post_page_queryset,
@@ -105,15 +106,32 @@ def post_detail(request, slug):
         form, status = result.form, result.status
     if parts is None:
         parts = render_parts(post, epoch)
+    return _post_page(request, post, parts, form=form, status=status)
+
+
+def post_preview(request, post_pk, *, poster_held=False):
+    """The post page as readers will see it, for changes the author has not saved.
+
+    The admin calls this inside the transaction that holds the unsaved changes and
+    rolls it back afterwards, so nothing here may outlive the request: the parts are
+    built fresh and never cached. ``poster_held`` says a newly chosen poster is left
+    out (its files would outlive the rollback).
+    """
+    post = post_page_queryset(request.user, with_neighbours=True).get(pk=post_pk)
+    return _post_page(request, post, build_parts(post), preview={"poster_held": poster_held})
+
+
+def _post_page(request, post, parts, *, form=None, status=200, preview=None):
     context = {
         "post": post,
         "parts": parts,
+        "preview": preview,
         "comments": comment_section(request, target=post, form=form, stamp=comment_stamp(post)),
     }
     response = render(request, "blog/post_detail.html", context, status=status)
     # The comment form is filled from the reader's own cookies.
     patch_vary_headers(response, ["Cookie"])
-    if not post.is_published:
-        # A staff preview must never be stored by a cache a reader could hit.
+    if preview is not None or not post.is_published:
+        # What only staff may see must never be stored by a cache a reader could hit.
         add_never_cache_headers(response)
     return response

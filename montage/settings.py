@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "taggit",
+    "reversion",
     "comments",
     "blog",
 ]

@@ -1,0 +1,74 @@
+"""Read an admin form from its HTML, as a browser would submit it unchanged."""
+
+from html.parser import HTMLParser
+
+UNSENT_INPUT_TYPES = {"submit", "button", "file", "image", "reset"}
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.values = {}
+        self._textarea = None
+        self._select = None
+        self._first_option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in UNSENT_INPUT_TYPES:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.values.setdefault(name, []).append(attrs.get("value", "on"))
+                return
+            self.values.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            # A single choice sends its first option when none is marked selected.
+            self._select, self._first_option = name, None if "multiple" not in attrs else False
+            self.values.setdefault(name, [])
+        elif tag == "option" and self._select:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self.values[self._select].append(value)
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select:
+            if not self.values[self._select] and self._first_option not in (None, False):
+                self.values[self._select].append(self._first_option)
+            self._select = None
+
+
+def form_values(html, form_id):
+    """The fields of form ``form_id`` with the values the page shows, ready to POST."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    values = {}
+    for name, found in reader.values.items():
+        # A textarea's first newline belongs to the markup, as browsers read it.
+        found = [value.removeprefix("\n") for value in found]
+        if found:
+            values[name] = found if len(found) > 1 else found[0]
+    return values

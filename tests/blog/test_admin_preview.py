@@ -1,0 +1,139 @@
+"""Preview: the author sees unsaved changes as readers will, and nothing is saved."""
+
+import io
+import os
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from reversion.models import Version
+
+from blog.models import Post
+from tests.blog.admin_forms import form_values
+from tests.blog.test_admin import _post_form
+from tests.factories import PostFactory, PostTrackFactory, TrackFactory, VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(client):
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def _change_form(client, post):
+    """The post's change form as the browser would send it untouched."""
+    page = client.get(reverse("admin:blog_post_change", args=[post.pk]))
+    return form_values(page.content.decode(), "post_form")
+
+
+def _jpeg(size=(1200, 675)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#7a2e1f").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(
+        os.path.relpath(os.path.join(folder, name), root)
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    )
+
+
+def test_change_form_offers_a_preview_that_opens_in_its_own_tab(client, author):
+    post = PostFactory(author=author)
+    page = client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
+    assert 'name="_preview"' in page
+    assert 'formtarget="montage-preview"' in page
+
+
+def test_preview_of_a_new_post_shows_the_reader_page_and_saves_nothing(client, author):
+    """Title, lead, video and the timed track appear as on the site; no row is left."""
+    data = _post_form(author, _preview="Preview")
+    response = client.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Preview: Rocky training in Russia" in page
+    assert "Preview:</strong> nothing is saved yet" in page
+    assert "Frozen landscapes." in page
+    assert "Hearts on Fire" in page
+    assert 'data-video-id="dQw4w9WgXcQ"' in page or "dQw4w9WgXcQ" in page
+    assert "1:35" in page
+    assert not Post.objects.exists()
+    assert not LogEntry.objects.exists()
+    assert not Version.objects.exists()
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_preview_of_changes_to_a_live_post_leaves_readers_page_as_it_was(client, author):
+    """The preview shows the edit; the saved post and the cached reader page do not."""
+    post = PostFactory(author=author, title="Hearts on Fire", body="The old words.")
+    VideoFactory(post=post)
+    PostTrackFactory(post=post, track=TrackFactory(title="Training Montage"))
+    reader_page = reverse("blog:post", kwargs={"slug": post.slug})
+    assert "The old words." in client.get(reader_page).content.decode()  # warms the cache
+
+    data = _change_form(client, post)
+    data.update(body="The **new** words.", _preview="Preview")
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+
+    preview = response.content.decode()
+    assert response.status_code == 200
+    assert "The <strong>new</strong> words." in preview
+    assert "Training Montage" in preview
+    post.refresh_from_db()
+    assert post.body == "The old words."
+    client.logout()
+    reader = client.get(reader_page).content.decode()
+    assert "The old words." in reader
+    assert "new</strong> words" not in reader
+
+
+def test_preview_of_a_draft_says_how_it_will_look_once_published(client, author):
+    data = _post_form(author, status="draft", _preview="Preview")
+    page = client.post(reverse("admin:blog_post_add"), data).content.decode()
+    assert "how readers will see the post once it is published" in page
+    assert "Draft: only staff can see this page" not in page
+
+
+def test_preview_with_a_mistake_shows_the_form_with_its_error_and_saves_nothing(client, author):
+    data = _post_form(author, _preview="Preview", **{"videos-0-url": "https://example.com/x"})
+    response = client.post(reverse("admin:blog_post_add"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Paste a YouTube or Vimeo link" in page
+    assert "Frozen landscapes." in page
+    assert not Post.objects.exists()
+
+
+def test_preview_with_a_new_poster_keeps_the_stored_one_and_writes_no_file(
+    client, author, settings
+):
+    """The preview must not leave files behind nor delete the poster on the site."""
+    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="first.jpg"))
+    files_before = _stored_files(settings)
+    data = _change_form(client, post)
+    data.update(_preview="Preview", poster=SimpleUploadedFile("second.jpg", _jpeg()))
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+    assert "The new poster shows once you save." in response.content.decode()
+    assert _stored_files(settings) == files_before
+    post.refresh_from_db()
+    assert post.poster.name.endswith("first.jpg")
+
+
+def test_preview_is_for_staff_only(client):
+    """Without an admin login the preview is the admin's login page, not the post."""
+    data = _post_form(PostFactory().author, _preview="Preview")
+    response = client.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+    assert not Post.objects.filter(slug="rocky-training-in-russia").exists()
