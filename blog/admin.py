@@ -105,11 +105,14 @@ class PostAdmin(VersionAdmin):
         return self._previewable(super().change_view, request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.poster_to_keep = Post.objects.filter(pk=unquote(object_id)).first()
         return self._previewable(
             super().revision_view, request, object_id, version_id, extra_context
         )
 
     def recover_view(self, request, version_id, extra_context=None):
+        # A deleted post's poster files went with it.
+        request.poster_to_keep = Post()
         return self._previewable(super().recover_view, request, version_id, extra_context)
 
     @staticmethod
@@ -124,6 +127,9 @@ class PostAdmin(VersionAdmin):
         return request.method == "POST" and PREVIEW in request.POST
 
     def save_model(self, request, obj, form, change):
+        kept = getattr(request, "poster_to_keep", None)
+        if kept is not None and "poster" not in form.changed_data:
+            obj.keep_poster_of(kept)
         if self._is_preview(request) and "poster" in form.changed_data:
             # The rows roll back after a preview, but a new poster's files would stay
             # behind in storage, and a replaced poster's files would be deleted.

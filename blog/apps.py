@@ -6,4 +6,4 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from blog import signals  # noqa: F401  (keeps Post.updated_at current)
+        from blog import revisions, signals  # noqa: F401  (versions; Post.updated_at)

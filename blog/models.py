@@ -207,6 +207,17 @@ class Post(models.Model):
             self.poster.storage.delete(old_name)
         self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
 
+    def keep_poster_of(self, other):
+        """Take ``other``'s stored poster as it is, files and all, as if never changed.
+
+        Posters are not restored with an older version of a post: a replaced poster's
+        files are gone, so restoring a version keeps the poster the post has now.
+        """
+        self.poster = other.poster.name if other.poster else None
+        self.poster_width, self.poster_height = other.poster_width, other.poster_height
+        self.poster_renditions = other.poster_renditions
+        self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
+
     def delete_files(self):
         """Remove the poster and its renditions from storage (called after a delete)."""
         if self.poster:

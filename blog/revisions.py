@@ -1,15 +1,20 @@
-"""What changed between two saved versions of a post, for the admin's history.
+"""Versions of a post: what is kept on each save, and what changed between two.
 
-django-reversion keeps each save of a post as a revision: the post and its videos,
-soundtrack entries, details and links (the admin's inlines). This module compares a
-revision with the one before it, field by field, so the author can see what a save
-changed before restoring an older version.
+django-reversion keeps each admin save of a post as a revision: the post and its
+videos, soundtrack entries, details and links (the admin's inlines). Tags are not
+kept (taggit's through model is not serialised with the post). Nor is the poster:
+a replaced poster's files are deleted, so restoring a version keeps the poster the
+post has now (``Post.keep_poster_of``).
+
+This module also compares a revision with the one before it, field by field, so the
+author can see what a save changed before restoring an older version.
 """
 
 import difflib
 import re
 from dataclasses import dataclass, field
 
+import reversion
 from django.db import models
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -17,8 +22,27 @@ from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
 from reversion.models import Version
 
+from blog.embeds import format_timestamp
+from blog.models import Post, PostDetail, PostLink, PostTrack, Video
+
+POSTER_FIELDS = ("poster", "poster_renditions", "poster_width", "poster_height")
+VERSIONED_PARTS = {
+    "videos": Video,
+    "soundtrack": PostTrack,
+    "details": PostDetail,
+    "links": PostLink,
+}
+
+# Registered on import, before the admin's VersionAdmin would register Post its own way
+# (the admin is autodiscovered before BlogConfig.ready runs).
+reversion.register(Post, exclude=POSTER_FIELDS, follow=tuple(VERSIONED_PARTS))
+for part in VERSIONED_PARTS.values():
+    reversion.register(part)
+
 # Long text is compared line by line, short text word by word.
 LINE_DIFF_FIELDS = {"body"}
+# Seconds into a video, shown as the author types them: 1:35.
+TIMESTAMP_FIELDS = {(PostTrack, "starts_at"), (Video, "duration_seconds")}
 
 
 @dataclass
@@ -112,6 +136,8 @@ def _display(model_field, value):
     """A value as the author knows it: a related row by its name, a choice by its label."""
     if value is None or value == "":
         return ""
+    if (model_field.model, model_field.name) in TIMESTAMP_FIELDS:
+        return format_timestamp(value)
     if isinstance(model_field, models.ForeignKey):
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else f"(deleted #{value})"

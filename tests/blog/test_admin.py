@@ -2,16 +2,9 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from tests.factories import CategoryFactory, PostFactory, TrackFactory, UserFactory, VideoFactory
+from tests.factories import CategoryFactory, PostFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
 
 
 def _post_form(author, **overrides):

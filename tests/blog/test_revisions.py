@@ -1,0 +1,156 @@
+"""Revisions: each save keeps a version; the author sees what changed and restores one."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from reversion.models import Version
+
+from blog.models import Post
+from tests.blog.admin_forms import form_values
+from tests.blog.test_admin import _post_form
+from tests.factories import TrackFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _save_new_post(client, author):
+    response = client.post(reverse("admin:blog_post_add"), _post_form(author))
+    assert response.status_code == 302
+    return Post.objects.get(slug="rocky-training-in-russia")
+
+
+def _edit(client, post, **changes):
+    """Change some fields in the change form and press Save, as the author would."""
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    data = form_values(client.get(url).content.decode(), "post_form")
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return data
+
+
+def _versions(post):
+    return list(Version.objects.get_for_object(post))
+
+
+def test_every_save_keeps_a_version_with_its_soundtrack(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, body="A new body.")
+    newest, first = _versions(post)
+    assert first.field_dict["body"] == "Body."
+    assert newest.field_dict["body"] == "A new body."
+    kept_parts = {part.object_repr for part in first.revision.version_set.all()}
+    assert {"The montage", "1. Hearts on Fire"} <= kept_parts
+
+
+def test_history_says_what_each_save_changed(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, title="Rocky in the snow", body="A new body.")
+    page = client.get(reverse("admin:blog_post_history", args=[post.pk])).content.decode()
+    assert "Title, Body" in page
+    assert "First saved version" in page
+
+
+def test_changes_page_marks_removed_and_added_words(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, lead="Frozen landscapes and a red barn.", status="draft")
+    newest = _versions(post)[0]
+    url = reverse("admin:blog_post_changes", args=[post.pk, newest.pk])
+    page = client.get(url).content.decode()
+    assert "Frozen <del>landscapes.</del><ins>landscapes and a red barn.</ins>" in page
+    assert "<del>Published</del><ins>Draft</ins>" in page
+    assert "Body" not in page.split("<h2>The post</h2>")[1].split("</table>")[0]
+
+
+def test_changes_page_lists_soundtrack_entries_added_and_retimed(client, author):
+    post = _save_new_post(client, author)
+    second = TrackFactory(title="No Easy Way Out")
+    _edit(
+        client,
+        post,
+        **{
+            "soundtrack-0-starts_at": "2:10",
+            "soundtrack-TOTAL_FORMS": "2",
+            "soundtrack-1-position": "2",
+            "soundtrack-1-track": str(second.pk),
+            "soundtrack-1-starts_at": "",
+        },
+    )
+    newest = _versions(post)[0]
+    page = client.get(reverse("admin:blog_post_changes", args=[post.pk, newest.pk]))
+    content = page.content.decode()
+    assert "<ins>2. No Easy Way Out</ins>" in content
+    assert "1. Hearts on Fire: starts at" in content
+    assert "<del>1:35</del><ins>2:10</ins>" in content
+
+
+def test_restoring_an_old_version_brings_back_its_text_and_soundtrack(client, author):
+    post = _save_new_post(client, author)
+    _edit(
+        client,
+        post,
+        body="Rewritten.",
+        **{"soundtrack-0-DELETE": "on"},
+    )
+    assert not post.soundtrack.exists()
+    first = _versions(post)[-1]
+
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, first.pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert form["body"] == "Body."
+    response = client.post(revert_url, form)
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.body == "Body."
+    assert [entry.track.title for entry in post.soundtrack.all()] == ["Hearts on Fire"]
+    assert len(_versions(post)) == 3
+
+
+def test_a_preview_keeps_no_version(client, author):
+    post = _save_new_post(client, author)
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    data = form_values(client.get(url).content.decode(), "post_form")
+    data.update(body="Only trying this out.", _preview="Preview")
+    assert client.post(url, data).status_code == 200
+    assert len(_versions(post)) == 1
+
+
+def test_changes_page_of_another_posts_version_is_not_found(client, author):
+    first = _save_new_post(client, author)
+    data = _post_form(author, title="Another", slug="another")
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+    other_version = _versions(Post.objects.get(slug="another"))[0]
+    url = reverse("admin:blog_post_changes", args=[first.pk, other_version.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_restoring_a_version_keeps_the_current_poster(client, author, settings):
+    """A replaced poster's files are gone; the restored post keeps the one it has now."""
+    url = reverse("admin:blog_post_add")
+    response = client.post(url, _post_form(author, poster=_upload("first.jpg")))
+    assert response.status_code == 302
+    post = Post.objects.get()
+    _edit(client, post, body="With a new poster.", poster=_upload("second.jpg"))
+    post.refresh_from_db()
+    current = (post.poster.name, post.poster_renditions)
+    first = _versions(post)[-1]
+
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, first.pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert client.post(revert_url, form).status_code == 302
+
+    post.refresh_from_db()
+    assert post.body == "Body."
+    assert (post.poster.name, post.poster_renditions) == current
+    assert post.poster.storage.exists(post.poster.name)
+    assert all(post.poster.storage.exists(path) for path, _w in current[1]["webp"])
+
+
+def _upload(name):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
