@@ -14,7 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.models import Comment
+from comments.conf import initial_row_values
+from comments.models import Comment, DiscussionSettings
 from comments.privacy import person_erase, person_export
 from comments.services import (
     comment_approve,
@@ -314,3 +315,45 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:comments_comment_changelist")
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """One settings page: the list opens it, and it can be neither added nor deleted."""
+
+    fieldsets = [
+        (
+            _("Moderation"),
+            {
+                "fields": [
+                    "approve_returning_commenters",
+                    "max_links",
+                    "moderation_words",
+                    "disallowed_words",
+                ]
+            },
+        ),
+        (_("Comment pages"), {"fields": ["close_after_days", "thread_depth", "per_page"]}),
+        (_("Email"), {"fields": ["notify_pending", "notify_approved"]}),
+        (_("Privacy"), {"fields": ["ip_retention_days"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row, _created = DiscussionSettings.objects.get_or_create(
+            pk=DiscussionSettings.SINGLETON_PK, defaults=initial_row_values()
+        )
+        return redirect("admin:comments_discussionsettings_change", row.pk)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, _("Discussion settings saved."), messages.SUCCESS)
+        return redirect("admin:comments_discussionsettings_change", obj.pk)

@@ -1,17 +1,32 @@
 """The discussion settings: one place to read the moderation rules and limits.
 
-Each value comes from a Django setting named ``COMMENTS_<NAME>`` when the project sets
-one, else the default below (WordPress's defaults where WordPress has one).
+Each value comes from, first to last:
+
+1. the author's ``DiscussionSettings`` row, edited in the admin, for the values an
+   author decides (moderation rules and words, closing, threading, notifications,
+   IP retention), once it has been saved;
+2. a Django setting named ``COMMENTS_<NAME>`` when the project sets one;
+3. the default below (WordPress's defaults where WordPress has one).
+
+The row is read through the cache, so a page pays no query for it. Saving it clears
+the cache entry: with a shared cache (Redis) every process sees the change at once;
+with the local-memory cache, which is per process, other processes within
+``ROW_CACHE_SECONDS``.
 """
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+
+from comments.models import SETTINGS_CACHE_KEY, DiscussionSettings
+
+ROW_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
-class DiscussionSettings:
+class DiscussionConfig:
     # Models that may carry comments, as "app_label.ModelName".
     target_models: tuple[str, ...] = ()
     # WordPress: comment_previously_approved, on by default.
@@ -56,9 +71,28 @@ class DiscussionSettings:
 
 
 def discussion_settings():
-    """The settings in force, read from Django's settings on each call (cheap)."""
+    """The settings in force: the author's saved row over the project's settings."""
+    overrides = cache.get(SETTINGS_CACHE_KEY)
+    if overrides is None:
+        row = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
+        overrides = row.as_overrides() if row else {}
+        cache.set(SETTINGS_CACHE_KEY, overrides, ROW_CACHE_SECONDS)
+    return replace(project_settings(), **overrides)
+
+
+def initial_row_values():
+    """What the admin's settings form starts from before the author first saves it."""
+    config = project_settings()
+    values = {name: getattr(config, name) for name in DiscussionSettings.editable_names()}
+    for name in ("moderation_words", "disallowed_words"):
+        values[name] = "\n".join(values[name])
+    return values
+
+
+def project_settings():
+    """The values from Django's settings (``COMMENTS_*``) and the defaults above."""
     values = {}
-    for option in fields(DiscussionSettings):
+    for option in fields(DiscussionConfig):
         name = f"COMMENTS_{option.name.upper()}"
         if hasattr(settings, name):
             value = getattr(settings, name)
@@ -67,4 +101,4 @@ def discussion_settings():
         raise ImproperlyConfigured(
             "COMMENTS_THREAD_DEPTH and COMMENTS_PER_PAGE must be at least 1."
         )
-    return DiscussionSettings(**values)
+    return DiscussionConfig(**values)

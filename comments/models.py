@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -161,3 +163,115 @@ class Comment(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+def word_list(text):
+    """Words or phrases typed one per line (commas also separate), blanks dropped."""
+    return tuple(word.strip() for word in text.replace(",", "\n").splitlines() if word.strip())
+
+
+class DiscussionSettings(models.Model):
+    """The author's discussion settings: one row, edited in the admin.
+
+    Until the author first saves it, the values come from Django's settings
+    (``COMMENTS_*``) and ``comments.conf``'s defaults; ``comments.conf`` reads the row
+    through the cache, and saving the row clears it.
+    """
+
+    SINGLETON_PK = 1
+
+    approve_returning_commenters = models.BooleanField(
+        _("publish returning commenters at once"),
+        default=True,
+        help_text=_(
+            "A comment from someone whose earlier comment you approved (same name and "
+            "email) is published without waiting. Other checks still apply."
+        ),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        _("hold comments with this many links"),
+        default=2,
+        help_text=_("Spam carries links. 0 turns this rule off."),
+    )
+    moderation_words = models.TextField(
+        _("hold comments containing"),
+        blank=True,
+        help_text=_(
+            "One word, phrase, email or IP address per line. A comment whose name, email, "
+            "website, text, IP address or browser contains one waits for moderation."
+        ),
+    )
+    disallowed_words = models.TextField(
+        _("send to the trash comments containing"),
+        blank=True,
+        help_text=_("One per line, matched like the list above; such comments go to the trash."),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        default=0,
+        help_text=_("Posts older than this take no new comments. 0 keeps comments open."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("reply depth"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How deep replies may nest, from 1 (no replies) to 10."),
+    )
+    per_page = models.PositiveSmallIntegerField(
+        _("threads per page"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Top-level comments, with their replies, shown on each comment page."),
+    )
+    notify_pending = models.BooleanField(
+        _("email me when a comment waits for moderation"), default=True
+    )
+    notify_approved = models.BooleanField(_("email me when a comment is published"), default=False)
+    ip_retention_days = models.PositiveIntegerField(
+        _("keep IP addresses and browsers for (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "After this, `manage.py purge_comment_ips` (run it daily) erases them from "
+            "comments. They help spot spam while a comment is new."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("discussion settings")
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+        transaction.on_commit(_forget_cached_settings)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(_forget_cached_settings)
+        return result
+
+    def as_overrides(self):
+        """The row as ``comments.conf.DiscussionConfig`` field values."""
+        values = {name: getattr(self, name) for name in self.editable_names()}
+        values["moderation_words"] = word_list(self.moderation_words)
+        values["disallowed_words"] = word_list(self.disallowed_words)
+        return values
+
+    @classmethod
+    def editable_names(cls):
+        return [
+            field.name
+            for field in cls._meta.concrete_fields
+            if field.editable and field.name != "id"
+        ]
+
+
+SETTINGS_CACHE_KEY = "comments:discussion-settings"
+
+
+def _forget_cached_settings():
+    cache.delete(SETTINGS_CACHE_KEY)

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories import UserFactory
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -14,3 +16,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def author(client):
+    """The site's author, logged in to the admin."""
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user

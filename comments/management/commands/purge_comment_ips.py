@@ -7,15 +7,15 @@ from comments.privacy import comment_ips_purge
 class Command(BaseCommand):
     help = (
         "Erase the IP address and browser stored with comments older than the retention "
-        "window (COMMENTS_IP_RETENTION_DAYS). Safe to run as often as you like, e.g. daily "
-        "from cron: it only ever blanks fields, and a second run finds nothing to do."
+        "window (set in the discussion settings). Safe to run as often as you like, e.g. "
+        "daily from cron: it only ever blanks fields, and a second run finds nothing to do."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
             type=int,
-            help="Retention window in days (default: COMMENTS_IP_RETENTION_DAYS).",
+            help="Retention window in days (default: the discussion settings').",
         )
 
     def handle(self, *args, days=None, **options):

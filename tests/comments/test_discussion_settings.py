@@ -1,0 +1,128 @@
+"""Discussion settings: one object the author edits in the admin, cached, with defaults."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.conf import discussion_settings
+from comments.models import Comment, DiscussionSettings
+from tests.comments.helpers import comment_data
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+SETTINGS_URL = reverse("admin:comments_discussionsettings_changelist")
+
+
+def _settings_form(**changes):
+    data = {
+        "approve_returning_commenters": "on",
+        "max_links": "2",
+        "moderation_words": "",
+        "disallowed_words": "",
+        "close_after_days": "0",
+        "thread_depth": "5",
+        "per_page": "50",
+        "notify_pending": "on",
+        "ip_retention_days": "30",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _save(client, django_capture_on_commit_callbacks, **changes):
+    """Open the settings from the admin's list and save them, as the author does."""
+    form_url = client.get(SETTINGS_URL)["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(form_url, _settings_form(**changes))
+
+
+def test_the_list_opens_the_one_settings_page_filled_from_the_project(client, author, settings):
+    """Before the first save the form shows what is in force: the project's values."""
+    settings.COMMENTS_MODERATION_WORDS = ["casino", "free money"]
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    response = client.get(SETTINGS_URL, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"/{DiscussionSettings.SINGLETON_PK}/change/")
+    assert ">\ncasino\nfree money</textarea>" in page
+    assert 'name="close_after_days" value="14"' in page
+    assert "Add discussion settings" not in page
+    assert "deletelink" not in page
+    assert client.get(reverse("admin:comments_discussionsettings_add")).status_code == 403
+
+
+def test_saved_words_hold_the_next_comment_at_once(
+    client, author, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    discussion_settings()  # the old settings are cached before the change
+    response = _save(client, django_capture_on_commit_callbacks, moderation_words="casino\n\n")
+    assert response.status_code == 302
+    client.logout()
+    client.post(post.get_absolute_url(), comment_data(post, text="Best casino in town"))
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_saved_page_size_pages_the_comments(client, author, django_capture_on_commit_callbacks):
+    post = PostFactory()
+    for number in range(3):
+        CommentFactory(target=post, text=f"Thread number {number}.")
+    _save(client, django_capture_on_commit_callbacks, per_page="2")
+    client.logout()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'href="?cpage=2#comments"' in page
+
+
+def test_the_saved_row_wins_over_the_project_settings(
+    client, author, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MAX_LINKS = 5
+    _save(client, django_capture_on_commit_callbacks, max_links="1")
+    assert discussion_settings().max_links == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("thread_depth", "0", "greater than or equal to 1"),
+        ("thread_depth", "11", "less than or equal to 10"),
+        ("per_page", "many", "Enter a whole number"),
+        ("ip_retention_days", "0", "greater than or equal to 1"),
+        ("max_links", "-1", "greater than or equal to 0"),
+    ],
+)
+def test_bad_values_are_refused_and_the_rest_is_kept(
+    client, author, django_capture_on_commit_callbacks, field, value, message
+):
+    response = _save(
+        client,
+        django_capture_on_commit_callbacks,
+        moderation_words="poker",
+        **{field: value},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert ">\npoker</textarea>" in page
+    assert discussion_settings().moderation_words == ()
+
+
+def test_settings_cost_one_query_then_none(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        discussion_settings()
+    with django_assert_num_queries(0):
+        discussion_settings()
+
+
+def test_purging_uses_the_saved_retention(client, author, django_capture_on_commit_callbacks):
+    _save(client, django_capture_on_commit_callbacks, ip_retention_days="7")
+    old = CommentFactory(ip_address="198.51.100.4")
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    Comment.objects.filter(pk=old.pk).update(created_at=eight_days_ago)
+    call_command("purge_comment_ips", stdout=io.StringIO())
+    old.refresh_from_db()
+    assert old.ip_address is None
