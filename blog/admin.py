@@ -105,14 +105,13 @@ class PostAdmin(VersionAdmin):
         return self._previewable(super().change_view, request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Versions leave the poster out (blog.revisions): restoring one keeps today's.
         request.poster_to_keep = Post.objects.filter(pk=unquote(object_id)).first()
         return self._previewable(
             super().revision_view, request, object_id, version_id, extra_context
         )
 
     def recover_view(self, request, version_id, extra_context=None):
-        # A deleted post's poster files went with it.
-        request.poster_to_keep = Post()
         return self._previewable(super().recover_view, request, version_id, extra_context)
 
     @staticmethod

@@ -154,3 +154,22 @@ def _upload(name):
     buffer = io.BytesIO()
     Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
+    """Its poster files went with it, so it comes back with the rest and no poster."""
+    url = reverse("admin:blog_post_add")
+    assert client.post(url, _post_form(author, poster=_upload("gone.jpg"))).status_code == 302
+    post = Post.objects.get()
+    delete_url = reverse("admin:blog_post_delete", args=[post.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    deleted = Version.objects.get_deleted(Post).get()
+
+    recover_url = reverse("admin:blog_post_recover", args=[deleted.pk])
+    form = form_values(client.get(recover_url).content.decode(), "post_form")
+    assert client.post(recover_url, form).status_code == 302
+
+    recovered = Post.objects.get()
+    assert recovered.title == "Rocky training in Russia"
+    assert [entry.track.title for entry in recovered.soundtrack.all()] == ["Hearts on Fire"]
+    assert not recovered.poster
