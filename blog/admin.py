@@ -95,6 +95,11 @@ class PostAdmin(VersionAdmin):
 
     object_history_template = "admin/blog/post/object_history.html"
 
+    class Media:
+        # Drag the soundtrack, details and links into order (position fields follow).
+        js = ["admin-extra/inline-order.js"]
+        css = {"all": ["admin-extra/post-form.css"]}
+
     # Preview: the form is validated and saved as usual, the post page is rendered
     # from the saved rows, and everything is rolled back.
 
