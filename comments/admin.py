@@ -337,6 +337,13 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Email"), {"fields": ["notify_pending", "notify_approved"]}),
         (_("Privacy"), {"fields": ["ip_retention_days"]}),
     ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {"title": _("Discussion settings"), "show_save_and_continue": False}
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
 
     def has_add_permission(self, request):
         return False
@@ -353,7 +360,5 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return redirect("admin:comments_discussionsettings_change", row.pk)
 
     def response_change(self, request, obj):
-        if "_continue" in request.POST:
-            return super().response_change(request, obj)
         self.message_user(request, _("Discussion settings saved."), messages.SUCCESS)
         return redirect("admin:comments_discussionsettings_change", obj.pk)

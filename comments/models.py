@@ -232,8 +232,8 @@ class DiscussionSettings(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "After this, `manage.py purge_comment_ips` (run it daily) erases them from "
-            "comments. They help spot spam while a comment is new."
+            "They help spot spam while a comment is new; after this many days, the daily "
+            "purge_comment_ips command erases them."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
