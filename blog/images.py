@@ -29,7 +29,13 @@ def _limits():
 
 
 def validate_image(upload):
-    """Refuse anything that is not a JPEG, PNG or WebP of a sane size, with a reason."""
+    """Refuse anything that is not a JPEG, PNG or WebP of a sane size, with a reason.
+
+    A file already in storage was checked when it was uploaded; it is not read again
+    each time its post is saved.
+    """
+    if getattr(upload, "_committed", False):
+        return
     max_bytes, max_pixels = _limits()
     if upload.size > max_bytes:
         raise ValidationError(

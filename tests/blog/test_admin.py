@@ -1,7 +1,12 @@
+import io
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from blog.models import Post
+from tests.blog.admin_forms import form_values
 from tests.factories import CategoryFactory, PostFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +102,23 @@ def test_post_list_says_live_scheduled_or_draft_and_counts_comments(client, auth
     for state in ("Live", "Scheduled", "Draft"):
         assert f">{state}</td>" in content
     assert '2 (<a href="/admin/comments/comment/?status=pending">1 pending</a>)' in content
+
+
+def test_saving_a_post_with_a_poster_again_keeps_the_poster(client, author):
+    """Editing the text of a post that has a poster saves, and the poster stays."""
+    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="still.jpg"))
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    data = form_values(client.get(url).content.decode(), "post_form")
+    data["lead"] = "A new lead."
+    response = client.post(url, data)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.lead == "A new lead."
+    assert post.poster.name.endswith("still.jpg")
+    assert post.poster.storage.exists(post.poster.name)
+
+
+def _jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
+    return buffer.getvalue()
