@@ -454,6 +454,8 @@ class PostTrack(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("soundtrack entry")
+        verbose_name_plural = _("soundtrack entries")
         constraints = [
             models.UniqueConstraint(fields=["post", "track"], name="posttrack_unique_track"),
         ]
@@ -477,6 +479,8 @@ class PostDetail(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("detail")
+        verbose_name_plural = _("details")
 
     def __str__(self):
         return f"{self.label}: {self.value}"
@@ -492,6 +496,8 @@ class PostLink(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
 
     def __str__(self):
         return self.title

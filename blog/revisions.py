@@ -41,6 +41,7 @@ for part in VERSIONED_PARTS.values():
 
 # Long text is compared line by line, short text word by word.
 LINE_DIFF_FIELDS = {"body"}
+LINE_CONTEXT = 1
 # Seconds into a video, shown as the author types them: 1:35.
 TIMESTAMP_FIELDS = {(PostTrack, "starts_at"), (Video, "duration_seconds")}
 
@@ -154,22 +155,54 @@ def _display(model_field, value):
 
 def _diff_html(model_field, old, new):
     if model_field.name in LINE_DIFF_FIELDS:
-        old_tokens, new_tokens = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    else:
-        old_tokens, new_tokens = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+        return _line_diff_html(old.splitlines(), new.splitlines())
     pieces = []
+    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    for operation, removed, added in _opcodes(old_words, new_words):
+        if operation == "equal":
+            pieces.append(format_html("{}", "".join(removed)))
+            continue
+        changed = [format_html(tag, "".join(words)) for tag, words in _del_ins(removed, added)]
+        pieces.append(format_html_join(" ", "{}", ((piece,) for piece in changed)))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+def _line_diff_html(old_lines, new_lines):
+    """Changed lines, each in full, with one line of context around; the rest elided."""
+    rows = []
+    for operation, removed, added in _opcodes(old_lines, new_lines):
+        if operation == "equal":
+            kept = (
+                removed
+                if len(removed) <= 2 * LINE_CONTEXT + 1
+                else [
+                    *removed[:LINE_CONTEXT],
+                    None,
+                    *removed[-LINE_CONTEXT:],
+                ]
+            )
+            rows.extend(
+                format_html('<span class="diff-gap">{}</span>', "…") if line is None else line
+                for line in kept
+            )
+            continue
+        for tag, lines in _del_ins(removed, added):
+            rows.extend(format_html(tag, line) for line in lines)
+    return format_html_join("\n", "{}", ((row,) for row in rows))
+
+
+def _opcodes(old_tokens, new_tokens):
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        removed = "".join(old_tokens[old_start:old_end])
-        added = "".join(new_tokens[new_start:new_end])
-        if operation == "equal":
-            pieces.append(format_html("{}", removed))
-            continue
-        if removed:
-            pieces.append(format_html("<del>{}</del>", removed))
-        if added:
-            pieces.append(format_html("<ins>{}</ins>", added))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+        yield operation, old_tokens[old_start:old_end], new_tokens[new_start:new_end]
+
+
+def _del_ins(removed, added):
+    return [
+        (tag, tokens)
+        for tag, tokens in (("<del>{}</del>", removed), ("<ins>{}</ins>", added))
+        if tokens
+    ]
 
 
 def _part_changes(previous_revision, version):

@@ -60,9 +60,25 @@ def test_changes_page_marks_removed_and_added_words(client, author):
     newest = _versions(post)[0]
     url = reverse("admin:blog_post_changes", args=[post.pk, newest.pk])
     page = client.get(url).content.decode()
-    assert "Frozen <del>landscapes.</del><ins>landscapes and a red barn.</ins>" in page
-    assert "<del>Published</del><ins>Draft</ins>" in page
+    assert "Frozen <del>landscapes.</del> <ins>landscapes and a red barn.</ins>" in page
+    assert "<del>Published</del> <ins>Draft</ins>" in page
     assert "Body" not in page.split("<h2>The post</h2>")[1].split("</table>")[0]
+
+
+def test_body_changes_show_the_changed_lines_and_elide_the_rest(client, author):
+    paragraphs = [f"Paragraph {number}." for number in range(1, 13)]
+    data = _post_form(author, body="\n".join(paragraphs))
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+    post = Post.objects.get()
+    paragraphs[6] = "Paragraph seven, rewritten."
+    _edit(client, post, body="\n".join(paragraphs))
+    newest = _versions(post)[0]
+    page = client.get(reverse("admin:blog_post_changes", args=[post.pk, newest.pk]))
+    body_row = page.content.decode().split('<th scope="row">Body</th>')[1].split("</tr>")[0]
+    assert "<del>Paragraph 7.</del>\n<ins>Paragraph seven, rewritten.</ins>" in body_row
+    assert "Paragraph 6." in body_row and "Paragraph 8." in body_row
+    assert "Paragraph 3." not in body_row and "Paragraph 10." not in body_row
+    assert "…" in body_row
 
 
 def test_changes_page_lists_soundtrack_entries_added_and_retimed(client, author):
@@ -84,7 +100,7 @@ def test_changes_page_lists_soundtrack_entries_added_and_retimed(client, author)
     content = page.content.decode()
     assert "<ins>2. No Easy Way Out</ins>" in content
     assert "1. Hearts on Fire: starts at" in content
-    assert "<del>1:35</del><ins>2:10</ins>" in content
+    assert "<del>1:35</del> <ins>2:10</ins>" in content
 
 
 def test_restoring_an_old_version_brings_back_its_text_and_soundtrack(client, author):
