@@ -245,7 +245,9 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_count=Count("posts"))
+        # Counting drops Meta.ordering (Django leaves GROUP BY queries unordered), and
+        # the post form's category autocomplete pages through this queryset.
+        return super().get_queryset(request).annotate(post_count=Count("posts")).order_by("name")
 
     @admin.display(description=_("Posts"), ordering="post_count")
     def post_count(self, category):

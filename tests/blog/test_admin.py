@@ -122,3 +122,16 @@ def _jpeg():
     buffer = io.BytesIO()
     Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_category_autocomplete_lists_categories_by_name(client, author):
+    """The post form's category picker offers categories in alphabetical order."""
+    for name in ["Westerns", "Boxing films", "Musicals"]:
+        CategoryFactory(name=name, slug=name.lower().replace(" ", "-"))
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "blog", "model_name": "post", "field_name": "category"},
+    )
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == ["Boxing films", "Musicals", "Westerns"]
