@@ -248,8 +248,12 @@ class Post(models.Model):
 
     @property
     def comments_opened_at(self):
-        """For the comments app's "close after N days" rule."""
-        return self.published_at
+        """When the discussion opened, for the comments app: at publication.
+
+        None for a draft; a scheduled post's time is still to come. Either way the
+        comments app takes no comment yet.
+        """
+        return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def comment_moderator_emails(self):
         """Who the comments app emails about new comments on this post."""

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_http_methods
@@ -98,8 +97,6 @@ def post_detail(request, slug):
     )
     form, status = None, 200
     if request.method == "POST":
-        if not post.is_published:
-            return HttpResponseNotAllowed(["GET", "HEAD"])
         result = comment_post(request, target=post)
         if result.redirect:
             return result.redirect
@@ -122,12 +119,10 @@ def post_preview(request, post_pk, *, poster_held=False):
 
 
 def _post_page(request, post, parts, *, form=None, status=200, preview=None):
-    context = {
-        "post": post,
-        "parts": parts,
-        "preview": preview,
-        "comments": comment_section(request, target=post, form=form, stamp=comment_stamp(post)),
-    }
+    comments = comment_section(
+        request, target=post, form=form, stamp=comment_stamp(post), preview=preview is not None
+    )
+    context = {"post": post, "parts": parts, "preview": preview, "comments": comments}
     response = render(request, "blog/post_detail.html", context, status=status)
     # The comment form is filled from the reader's own cookies.
     patch_vary_headers(response, ["Cookie"])

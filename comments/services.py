@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 from smtplib import SMTPException
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,20 +32,36 @@ class Outcome:
     refusal: Decision | None = None
 
 
-def comments_are_open(target, conf=None):
-    """May readers comment on ``target`` now?
+class Discussion(StrEnum):
+    OPEN = "open"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+
+
+def discussion_state(target, conf=None):
+    """Whether readers may comment on ``target`` now, and if not, why.
 
     A target may switch comments off with a ``comments_enabled`` attribute, and gives
-    the moment its discussion opened as ``comments_opened_at``; past the "close after
-    N days" setting the discussion closes.
+    the moment its discussion opened as ``comments_opened_at``: None or a time to come
+    means it has not opened yet (a draft, say); past the "close after N days" setting
+    it closes. A target with neither attribute is always open.
     """
     conf = conf or discussion_settings()
     if not getattr(target, "comments_enabled", True):
-        return False
-    opened_at = getattr(target, "comments_opened_at", None)
-    if conf.close_after_days and opened_at is not None:
-        return timezone.now() < opened_at + timedelta(days=conf.close_after_days)
-    return True
+        return Discussion.CLOSED
+    if not hasattr(target, "comments_opened_at"):
+        return Discussion.OPEN
+    opened_at, now = target.comments_opened_at, timezone.now()
+    if opened_at is None or opened_at > now:
+        return Discussion.NOT_OPEN_YET
+    if conf.close_after_days and now >= opened_at + timedelta(days=conf.close_after_days):
+        return Discussion.CLOSED
+    return Discussion.OPEN
+
+
+def comments_are_open(target, conf=None):
+    """May readers comment on ``target`` now?"""
+    return discussion_state(target, conf) == Discussion.OPEN
 
 
 def _decide(submission, conf):

@@ -15,12 +15,13 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comments.checks import Submission
 from comments.conf import discussion_settings
 from comments.forms import CommentForm, FormTampered, make_form_token
 from comments.models import Comment
-from comments.services import comment_submit, comments_are_open
+from comments.services import Discussion, comment_submit, discussion_state
 from comments.threads import thread_page
 
 PENDING_COOKIE = "comments_pending"
@@ -28,6 +29,10 @@ COMMENTER_COOKIE = "comments_commenter"
 PENDING_COOKIE_AGE = 30 * 24 * 3600
 COMMENTER_COOKIE_AGE = 365 * 24 * 3600
 MAX_PENDING_REMEMBERED = 20
+REFUSED_WHEN = {
+    Discussion.NOT_OPEN_YET: gettext_lazy("Comments open once this is published."),
+    Discussion.CLOSED: gettext_lazy("Comments are closed on this post."),
+}
 
 
 @dataclass
@@ -91,8 +96,9 @@ def comment_post(request, *, target):
         form.is_valid()
         form.add_error(None, _("This form could not be checked. Please post your comment again."))
         return PostResult(form=form, status=400)
-    if not comments_are_open(target, conf):
-        form.add_error(None, _("Comments are closed on this post."))
+    state = discussion_state(target, conf)
+    if state != Discussion.OPEN:
+        form.add_error(None, REFUSED_WHEN[state])
         return PostResult(form=form, status=403)
     if not valid:
         return PostResult(form=form, status=400)
@@ -171,15 +177,17 @@ def _requested_page(request):
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
-def comment_section(request, *, target, form=None, stamp=None):
+def comment_section(request, *, target, form=None, stamp=None, preview=False):
     """Everything the page's comment section shows, for its template.
 
     ``stamp`` is the target's (approved comment count, latest change among them), as
     read with ``Comment.objects.thread_stamp_for()``; without it, it costs a query.
+    A ``preview`` of the target (changes not saved) shows its comments but takes none.
     """
     conf = discussion_settings()
     _check_target(target, conf)
-    is_open = comments_are_open(target, conf)
+    state = "preview" if preview else discussion_state(target, conf)
+    is_open = state == Discussion.OPEN
     thread = thread_page(
         target,
         page=_requested_page(request),
@@ -206,6 +214,7 @@ def comment_section(request, *, target, form=None, stamp=None):
         "pages": range(1, thread["pages"] + 1) if thread["pages"] > 1 else None,
         "form": form,
         "is_open": is_open,
+        "state": state,
         # A refused comment is shown back with its text even once comments have closed.
         "shows_form": is_open or form.is_bound,
         "replying_to": replying_to,

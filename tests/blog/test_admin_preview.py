@@ -14,7 +14,13 @@ from reversion.models import Version
 from blog.models import Post
 from tests.blog.admin_forms import form_values
 from tests.blog.test_admin import _post_form
-from tests.factories import PostFactory, PostTrackFactory, TrackFactory, VideoFactory
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    PostTrackFactory,
+    TrackFactory,
+    VideoFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,18 @@ def test_preview_of_changes_to_a_live_post_leaves_readers_page_as_it_was(client,
     reader = client.get(reader_page).content.decode()
     assert "The old words." in reader
     assert "new</strong> words" not in reader
+
+
+def test_preview_shows_the_comments_but_no_form_that_would_post_to_the_admin(client, author):
+    post = PostFactory(author=author)
+    CommentFactory(target=post, text="Still the best montage.")
+    data = _change_form(client, post)
+    data.update(_preview="Preview")
+    page = client.post(reverse("admin:blog_post_change", args=[post.pk]), data).content.decode()
+    assert "Still the best montage." in page
+    assert "The comment form is not shown in a preview." in page
+    assert 'class="comment-form"' not in page
+    assert ">Reply<" not in page
 
 
 def test_preview_of_a_draft_says_how_it_will_look_once_published(client, author):

@@ -14,7 +14,14 @@ from comments.conf import discussion_settings
 from comments.models import Comment
 from tests.blog.test_views import POST_PAGE_QUERIES
 from tests.comments.helpers import comment_data, form_token
-from tests.factories import CommentFactory, PostFactory, PostTrackFactory, StaffFactory
+from tests.factories import (
+    CommentFactory,
+    DraftFactory,
+    PostFactory,
+    PostTrackFactory,
+    ScheduledFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -369,13 +376,19 @@ def test_cached_thread_follows_changes_made_by_another_process(client, post):
     assert "Approved elsewhere." in client.get(post.get_absolute_url()).content.decode()
 
 
-def test_posting_to_a_draft_is_not_allowed(client):
-    """Nobody can comment on a post that is not published."""
-    from tests.factories import DraftFactory
-
+@pytest.mark.parametrize("factory", [DraftFactory, ScheduledFactory])
+def test_a_post_not_yet_published_takes_no_comment_and_says_so(client, factory):
+    """Staff see a draft's page with no comment form; a forced post keeps its text."""
     client.force_login(StaffFactory())
-    draft = DraftFactory()
-    assert _post(client, draft).status_code == 405
+    post = factory()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Comments open once this is published." in page
+    assert 'class="comment-form"' not in page
+    response = _post(client, post, text="Typed before publication.")
+    assert response.status_code == 403
+    assert "Comments open once this is published." in response.content.decode()
+    assert "Typed before publication." in response.content.decode()
+    assert not Comment.objects.exists()
 
 
 _text = st.text(max_size=300)
