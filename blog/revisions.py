@@ -156,6 +156,10 @@ def _display(model_field, value):
 def _diff_html(model_field, old, new):
     if model_field.name in LINE_DIFF_FIELDS:
         return _line_diff_html(old.splitlines(), new.splitlines())
+    return _word_diff_html(old, new)
+
+
+def _word_diff_html(old, new):
     pieces = []
     old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
     for operation, removed, added in _opcodes(old_words, new_words):
@@ -185,6 +189,10 @@ def _line_diff_html(old_lines, new_lines):
                 format_html('<span class="diff-gap">{}</span>', "…") if line is None else line
                 for line in kept
             )
+            continue
+        if operation == "replace" and len(removed) == len(added):
+            # A line edited in place: mark the words that changed within it.
+            rows.extend(map(_word_diff_html, removed, added))
             continue
         for tag, lines in _del_ins(removed, added):
             rows.extend(format_html(tag, line) for line in lines)

@@ -339,8 +339,15 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
+    class Media:
+        css = {"all": ["comments/settings-form.css"]}
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {"title": _("Discussion settings"), "show_save_and_continue": False}
+        context = {
+            "title": _("Discussion settings"),
+            "subtitle": None,
+            "show_save_and_continue": False,
+        }
         return super().change_view(
             request, object_id, form_url, {**context, **(extra_context or {})}
         )

@@ -232,8 +232,8 @@ class DiscussionSettings(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "They help spot spam while a comment is new; after this many days, the daily "
-            "purge_comment_ips command erases them."
+            "They help spot spam while a comment is new. Older ones are erased by the "
+            "daily clean-up your host runs (see the README)."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
