@@ -1,5 +1,9 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
@@ -77,10 +81,31 @@ class PostLinkInline(admin.TabularInline):
     verbose_name_plural = _("more info and movies")
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Live, scheduled or draft: what the author asks of a post, not its status field."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Post.Status.PUBLISHED).exclude(
+                pk__in=Post.objects.published().values("pk")
+            )
+        if self.value() == "draft":
+            return queryset.filter(status=Post.Status.DRAFT)
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(VersionAdmin):
     list_display = ["title", "state", "published_at", "category", "comments"]
-    list_filter = ["status", "category", "published_at"]
+    list_filter = [StateFilter, "category", "published_at"]
     search_fields = ["title", "lead", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -96,9 +121,9 @@ class PostAdmin(VersionAdmin):
     object_history_template = "admin/blog/post/object_history.html"
 
     class Media:
-        # Drag the soundtrack, details and links into order (position fields follow).
+        # Drag handles for ordered inlines, states in the list, room for long fields.
         js = ["admin-extra/inline-order.js"]
-        css = {"all": ["admin-extra/post-form.css"]}
+        css = {"all": ["admin-extra/post-admin.css"]}
 
     # Preview: the form is validated and saved as usual, the post page is rendered
     # from the saved rows, and everything is rolled back.
@@ -204,6 +229,20 @@ class PostAdmin(VersionAdmin):
         }
         return TemplateResponse(request, "admin/blog/post/version_changes.html", context)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A lead is a paragraph; a body is most of the screen.
+        rows = {"lead": 3, "body": 18}.get(db_field.name)
+        if rows:
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": rows})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "author":
+            # The name readers see on the post, rather than a login name.
+            field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        return field
+
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
@@ -222,18 +261,31 @@ class PostAdmin(VersionAdmin):
     def state(self, post):
         """Draft, scheduled (published with a time still to come) or live."""
         if post.is_scheduled:
-            return _("Scheduled")
-        return _("Live") if post.is_published else _("Draft")
+            state, label = "scheduled", _("Scheduled")
+        elif post.is_published:
+            state, label = "live", _("Live")
+        else:
+            state, label = "draft", _("Draft")
+        return format_html('<span class="post-state post-state--{}">{}</span>', state, label)
 
-    @admin.display(description=_("Comments (pending)"), ordering="approved_comments")
+    @admin.display(description=_("Comments"), ordering="approved_comments")
     def comments(self, post):
         if not post.pending_comments:
             return post.approved_comments
-        queue = reverse("admin:comments_comment_changelist")
+        this_posts_queue = "{}?{}".format(
+            reverse("admin:comments_comment_changelist"),
+            urlencode(
+                {
+                    "status": "pending",
+                    "content_type": ContentType.objects.get_for_model(Post).pk,
+                    "object_id": post.pk,
+                }
+            ),
+        )
         return format_html(
-            '{} (<a href="{}?status=pending">{} pending</a>)',
+            '{} (<a href="{}">{} pending</a>)',
             post.approved_comments,
-            queue,
+            this_posts_queue,
             post.pending_comments,
         )
 

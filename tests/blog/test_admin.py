@@ -1,4 +1,6 @@
+import html
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -97,11 +99,32 @@ def test_post_list_says_live_scheduled_or_draft_and_counts_comments(client, auth
     ScheduledFactory(title="Later one")
     DraftFactory(title="Unfinished one")
     CommentFactory.create_batch(2, target=live)
-    CommentFactory(target=live, status=Comment.Status.PENDING)
+    waiting = CommentFactory(target=live, status=Comment.Status.PENDING)
+    elsewhere = CommentFactory(target=PostFactory(), status=Comment.Status.PENDING)
     content = client.get(reverse("admin:blog_post_changelist")).content.decode()
-    for state in ("Live", "Scheduled", "Draft"):
-        assert f">{state}</td>" in content
-    assert '2 (<a href="/admin/comments/comment/?status=pending">1 pending</a>)' in content
+    for state in ("live", "scheduled", "draft"):
+        assert f'class="post-state post-state--{state}">{state.title()}</span>' in content
+
+    queue_link = re.search(r'2 \(<a href="([^"]+)">1 pending</a>\)', content)
+    queue = client.get(html.unescape(queue_link[1])).content.decode()
+    assert f"/admin/comments/comment/{waiting.pk}/change/" in queue
+    assert f"/admin/comments/comment/{elsewhere.pk}/change/" not in queue
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [("live", "Live one"), ("scheduled", "Later one"), ("draft", "Unfinished one")],
+)
+def test_post_list_filters_by_state(client, author, state, shown):
+    from tests.factories import DraftFactory, ScheduledFactory
+
+    PostFactory(title="Live one")
+    ScheduledFactory(title="Later one")
+    DraftFactory(title="Unfinished one")
+    url = reverse("admin:blog_post_changelist")
+    content = client.get(url, {"state": state}).content.decode()
+    titles = {"Live one", "Later one", "Unfinished one"}
+    assert [title for title in titles if f">{title}</a>" in content] == [shown]
 
 
 def test_saving_a_post_with_a_poster_again_keeps_the_poster(client, author):
