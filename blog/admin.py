@@ -26,7 +26,7 @@ from blog.models import (
     Track,
     Video,
 )
-from blog.revisions import changes_summary_html, post_history
+from blog.revisions import changes_summary_html, post_history, post_version_changes
 from blog.views import post_preview
 from comments.models import Comment
 
@@ -157,8 +157,8 @@ class PostAdmin(VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         kept = getattr(request, "poster_to_keep", None)
-        if kept is not None and "poster" not in form.changed_data:
-            obj.keep_poster_of(kept)
+        if kept is not None:
+            obj.keep_poster_of(kept, replaced="poster" in form.changed_data)
         if self._is_preview(request) and "poster" in form.changed_data:
             # The rows roll back after a preview, but a new poster's files would stay
             # behind in storage, and a replaced poster's files would be deleted.
@@ -194,7 +194,8 @@ class PostAdmin(VersionAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         post = self.get_object(request, unquote(object_id))
-        if post is None:
+        if post is None or not self.has_view_or_change_permission(request, post):
+            # The admin's own answer: a "doesn't exist" redirect, or a refusal.
             return super().history_view(request, object_id, extra_context)
         action_list = []
         for changes in post_history(post):
@@ -207,15 +208,16 @@ class PostAdmin(VersionAdmin):
                     "summary": changes_summary_html(changes),
                 }
             )
-        return super().history_view(request, object_id, {"action_list": action_list})
+        context = {**(extra_context or {}), "action_list": action_list}
+        return super().history_view(request, object_id, context)
 
     def changes_view(self, request, object_id, version_id):
         post = self.get_object(request, unquote(object_id))
-        if post is None or not self.has_view_or_change_permission(request, post):
+        if post is None:
+            raise Http404(_("There is no such post."))
+        if not self.has_view_or_change_permission(request, post):
             raise PermissionDenied
-        changes = next(
-            (entry for entry in post_history(post) if entry.version.pk == version_id), None
-        )
+        changes = post_version_changes(post, version_id)
         if changes is None:
             raise Http404(_("This post has no such version."))
         context = {

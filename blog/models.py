@@ -207,16 +207,21 @@ class Post(models.Model):
             self.poster.storage.delete(old_name)
         self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
 
-    def keep_poster_of(self, other):
-        """Take ``other``'s stored poster as it is, files and all, as if never changed.
+    def keep_poster_of(self, other, *, replaced=False):
+        """Take ``other``'s stored poster as this post's stored poster.
 
-        Posters are not restored with an older version of a post: a replaced poster's
-        files are gone, so restoring a version keeps the poster the post has now.
+        Posters are not restored with an older version of a post (a replaced poster's
+        files are gone), so a restore keeps the poster the post has now, files and
+        all; or, when the author chose a new one on the restore form (``replaced``),
+        the new one replaces it and its files go as on any other save.
         """
-        self.poster = other.poster.name if other.poster else None
-        self.poster_width, self.poster_height = other.poster_width, other.poster_height
-        self.poster_renditions = other.poster_renditions
-        self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
+        self._stored_poster = (
+            (other.poster.name, other.poster_renditions) if other.poster else None
+        )
+        if not replaced:
+            self.poster = other.poster.name if other.poster else None
+            self.poster_width, self.poster_height = other.poster_width, other.poster_height
+            self.poster_renditions = other.poster_renditions
 
     def delete_files(self):
         """Remove the poster and its renditions from storage (called after a delete)."""

@@ -13,6 +13,7 @@ author can see what a save changed before restoring an older version.
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import reversion
 from django.db import models
@@ -48,8 +49,21 @@ TIMESTAMP_FIELDS = {(PostTrack, "starts_at"), (Video, "duration_seconds")}
 
 @dataclass
 class FieldChange:
-    label: str
-    diff_html: str
+    """One field's old and new value; the diff is worked out only when shown."""
+
+    field: models.Field
+    old: object
+    new: object
+    is_new: bool = False
+
+    @property
+    def label(self):
+        return capfirst(self.field.verbose_name)
+
+    @cached_property
+    def diff_html(self):
+        old = "" if self.is_new else _display(self.field, self.old)
+        return _diff_html(self.field, old, _display(self.field, self.new))
 
 
 @dataclass
@@ -74,22 +88,34 @@ class VersionChanges:
         return self.previous is None
 
 
-def post_history(post):
-    """Every saved version of ``post``, newest first, each with what it changed.
-
-    Reads the versions and their revisions' parts in three queries whatever their
-    number; only a changed link to another row (a category, a track) costs one more.
-    """
-    versions = list(
+def _versions_of(post):
+    return (
         Version.objects.get_for_object(post)
         .select_related("revision__user")
         .prefetch_related("revision__version_set")
         .order_by("-pk")
     )
+
+
+def post_history(post):
+    """Every saved version of ``post``, newest first, each with what it changed.
+
+    Three queries whatever the number of versions: which fields and parts changed is
+    told by comparing values; nothing is looked up or diffed until a change is shown.
+    """
+    versions = list(_versions_of(post))
     return [
         version_changes(version, previous)
         for version, previous in zip(versions, [*versions[1:], None], strict=True)
     ]
+
+
+def post_version_changes(post, version_id):
+    """What one saved version of ``post`` changed, or None if it has no such version."""
+    version = _versions_of(post).filter(pk=version_id).first()
+    if version is None:
+        return None
+    return version_changes(version, _versions_of(post).filter(pk__lt=version.pk).first())
 
 
 def version_changes(version, previous):
@@ -118,18 +144,9 @@ def _field_changes(model, before, after, parent_model=None):
     changes = []
     for model_field in _compared_fields(model, parent_model):
         old, new = before.get(model_field.attname), after.get(model_field.attname)
-        if old == new:
-            continue
-        changes.append(
-            FieldChange(
-                label=capfirst(model_field.verbose_name),
-                diff_html=_diff_html(
-                    model_field,
-                    _display(model_field, old) if model_field.attname in before else "",
-                    _display(model_field, new),
-                ),
-            )
-        )
+        if old != new:
+            is_new = model_field.attname not in before
+            changes.append(FieldChange(model_field, old, new, is_new=is_new))
     return changes
 
 
@@ -172,23 +189,18 @@ def _word_diff_html(old, new):
 
 
 def _line_diff_html(old_lines, new_lines):
-    """Changed lines, each in full, with one line of context around; the rest elided."""
+    """Changed lines with a line of context either side; the unchanged rest elided."""
     rows = []
-    for operation, removed, added in _opcodes(old_lines, new_lines):
+    gap = format_html('<span class="diff-gap">{}</span>', "…")
+    opcodes = list(_opcodes(old_lines, new_lines))
+    for index, (operation, removed, added) in enumerate(opcodes):
         if operation == "equal":
-            kept = (
-                removed
-                if len(removed) <= 2 * LINE_CONTEXT + 1
-                else [
-                    *removed[:LINE_CONTEXT],
-                    None,
-                    *removed[-LINE_CONTEXT:],
-                ]
-            )
-            rows.extend(
-                format_html('<span class="diff-gap">{}</span>', "…") if line is None else line
-                for line in kept
-            )
+            after_a_change = removed[:LINE_CONTEXT] if index > 0 else []
+            before_a_change = removed[-LINE_CONTEXT:] if index < len(opcodes) - 1 else []
+            if len(after_a_change) + len(before_a_change) >= len(removed):
+                rows.extend(removed)
+            else:
+                rows.extend([*after_a_change, gap, *before_a_change])
             continue
         if operation == "replace" and len(removed) == len(added):
             # A line edited in place: mark the words that changed within it.

@@ -11,7 +11,7 @@ from reversion.models import Version
 from blog.models import Post
 from tests.blog.admin_forms import form_values
 from tests.blog.test_admin import _post_form
-from tests.factories import TrackFactory
+from tests.factories import CategoryFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,28 @@ def test_restoring_a_version_keeps_the_current_poster(client, author, settings):
     assert all(post.poster.storage.exists(path) for path, _w in current[1]["webp"])
 
 
+def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
+    client, author, settings
+):
+    """The restored post takes the new poster, and today's poster files are removed."""
+    url = reverse("admin:blog_post_add")
+    assert client.post(url, _post_form(author, poster=_upload("first.jpg"))).status_code == 302
+    post = Post.objects.get()
+    _edit(client, post, body="Second.", poster=_upload("second.jpg"))
+    post.refresh_from_db()
+    replaced = [post.poster.name] + [path for path, _w in post.poster_renditions["jpg"]]
+
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    form["poster"] = _upload("third.jpg")
+    assert client.post(revert_url, form).status_code == 302
+
+    post.refresh_from_db()
+    assert post.body == "Body."
+    assert post.poster.name.endswith("third.jpg")
+    assert not any(post.poster.storage.exists(name) for name in replaced)
+
+
 def _upload(name):
     buffer = io.BytesIO()
     Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
@@ -189,3 +211,43 @@ def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
     assert recovered.title == "Rocky training in Russia"
     assert [entry.track.title for entry in recovered.soundtrack.all()] == ["Hearts on Fire"]
     assert not recovered.poster
+
+
+@pytest.mark.parametrize("edits", [1, 5])
+def test_history_costs_the_same_queries_for_two_saves_or_six(
+    client, author, django_assert_num_queries, edits
+):
+    post = _save_new_post(client, author)
+    for number in range(edits):
+        _edit(client, post, body=f"Edit {number}.", category=str(CategoryFactory().pk))
+    url = reverse("admin:blog_post_history", args=[post.pk])
+    client.get(url)  # the admin's own lookups (content types, session) are cached
+    with django_assert_num_queries(HISTORY_QUERIES):
+        page = client.get(url).content.decode()
+    assert page.count("Body, Category") == edits
+
+
+HISTORY_QUERIES = 8  # the same for any number of saves
+
+
+def test_changes_page_shows_markup_typed_by_the_author_as_text(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, title='<script>alert("x")</script> Rocky')
+    newest = _versions(post)[0]
+    page = client.get(reverse("admin:blog_post_changes", args=[post.pk, newest.pk]))
+    content = page.content.decode()
+    assert '<script>alert("x")</script>' not in content
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+
+
+def test_history_pages_are_closed_to_staff_without_permission_on_posts(client, author):
+    post = _save_new_post(client, author)
+    version = _versions(post)[0]
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:blog_post_history", args=[post.pk])).status_code == 403
+    changes = reverse("admin:blog_post_changes", args=[post.pk, version.pk])
+    assert client.get(changes).status_code == 403
+
+
+def test_changes_page_of_a_post_that_does_not_exist_is_not_found(client, author):
+    assert client.get(reverse("admin:blog_post_changes", args=[999, 1])).status_code == 404
