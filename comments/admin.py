@@ -359,12 +359,22 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        row, _created = DiscussionSettings.objects.get_or_create(
-            pk=DiscussionSettings.SINGLETON_PK, defaults=initial_row_values()
+        return redirect(
+            "admin:comments_discussionsettings_change", DiscussionSettings.SINGLETON_PK
         )
-        return redirect("admin:comments_discussionsettings_change", row.pk)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The saved settings; before the first save, the values in force, unsaved.
+
+        Nothing is stored until the author saves: until then the project's settings
+        (``COMMENTS_*``) keep applying, even after someone has looked at this page.
+        """
+        if str(object_id) != str(DiscussionSettings.SINGLETON_PK):
+            return None
+        saved = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
+        return saved or DiscussionSettings(
+            pk=DiscussionSettings.SINGLETON_PK, **initial_row_values()
+        )
 
     def response_change(self, request, obj):
         self.message_user(request, _("Discussion settings saved."), messages.SUCCESS)

@@ -11,7 +11,7 @@ Each value comes from, first to last:
 The row is read through the cache, so a page pays no query for it. Saving it clears
 the cache entry: with a shared cache (Redis) every process sees the change at once;
 with the local-memory cache, which is per process, other processes within
-``ROW_CACHE_SECONDS``.
+``SETTINGS_CACHE_SECONDS``.
 """
 
 from dataclasses import dataclass, field, fields, replace
@@ -20,9 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from comments.models import SETTINGS_CACHE_KEY, DiscussionSettings
-
-ROW_CACHE_SECONDS = 60
+from comments.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, DiscussionSettings
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def discussion_settings():
     if overrides is None:
         row = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
         overrides = row.as_overrides() if row else {}
-        cache.set(SETTINGS_CACHE_KEY, overrides, ROW_CACHE_SECONDS)
+        cache.set(SETTINGS_CACHE_KEY, overrides, SETTINGS_CACHE_SECONDS)
     return replace(project_settings(), **overrides)
 
 

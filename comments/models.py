@@ -247,11 +247,15 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
-        transaction.on_commit(_forget_cached_settings)
+        # The new values go straight to the cache, so the next page needs no query. A
+        # reader that read the old row just before the commit and caches it just after
+        # keeps it at most SETTINGS_CACHE_SECONDS: the bound on any staleness here.
+        overrides = self.as_overrides()
+        transaction.on_commit(lambda: _cache_overrides(overrides))
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        transaction.on_commit(_forget_cached_settings)
+        transaction.on_commit(lambda: _cache_overrides({}))
         return result
 
     def as_overrides(self):
@@ -271,7 +275,9 @@ class DiscussionSettings(models.Model):
 
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
+# A per-process cache (local memory) catches up with a change within this time.
+SETTINGS_CACHE_SECONDS = 60
 
 
-def _forget_cached_settings():
-    cache.delete(SETTINGS_CACHE_KEY)
+def _cache_overrides(overrides):
+    cache.set(SETTINGS_CACHE_KEY, overrides, SETTINGS_CACHE_SECONDS)

@@ -133,3 +133,12 @@ def test_purging_uses_the_saved_retention(client, author, django_capture_on_comm
     call_command("purge_comment_ips", stdout=io.StringIO())
     old.refresh_from_db()
     assert old.ip_address is None
+
+
+def test_looking_at_the_settings_stores_nothing(client, author, settings):
+    """Until the author saves, the project's settings keep applying, even when changed."""
+    settings.COMMENTS_MAX_LINKS = 4
+    assert client.get(SETTINGS_URL, follow=True).status_code == 200
+    settings.COMMENTS_MAX_LINKS = 6
+    assert not DiscussionSettings.objects.exists()
+    assert discussion_settings().max_links == 6
