@@ -91,14 +91,9 @@ class StateFilter(admin.SimpleListFilter):
         return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.filter(status=Post.Status.PUBLISHED).exclude(
-                pk__in=Post.objects.published().values("pk")
-            )
-        if self.value() == "draft":
-            return queryset.filter(status=Post.Status.DRAFT)
+        states = {"live": "published", "scheduled": "scheduled", "draft": "drafts"}
+        if self.value() in states:
+            return getattr(queryset, states[self.value()])()
         return queryset
 
 
@@ -162,8 +157,8 @@ class PostAdmin(VersionAdmin):
         if self._is_preview(request) and "poster" in form.changed_data:
             # The rows roll back after a preview, but a new poster's files would stay
             # behind in storage, and a replaced poster's files would be deleted.
+            request.preview_poster_change = "replaced" if obj.poster else "removed"
             obj.poster = form.initial.get("poster")
-            request.preview_poster_held = True
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -176,8 +171,8 @@ class PostAdmin(VersionAdmin):
 
     def _raise_preview(self, request, post):
         if self._is_preview(request):
-            held = getattr(request, "preview_poster_held", False)
-            raise PreviewRendered(post_preview(request, post.pk, poster_held=held))
+            change = getattr(request, "preview_poster_change", None)
+            raise PreviewRendered(post_preview(request, post.pk, poster_change=change))
 
     # Revisions: reversion keeps each save; the history says what each one changed.
 
@@ -274,16 +269,13 @@ class PostAdmin(VersionAdmin):
     def comments(self, post):
         if not post.pending_comments:
             return post.approved_comments
-        this_posts_queue = "{}?{}".format(
-            reverse("admin:comments_comment_changelist"),
-            urlencode(
-                {
-                    "status": "pending",
-                    "content_type": ContentType.objects.get_for_model(Post).pk,
-                    "object_id": post.pk,
-                }
-            ),
-        )
+        queue = reverse("admin:comments_comment_changelist")
+        this_post = {
+            "status": "pending",
+            "content_type": ContentType.objects.get_for_model(Post).pk,
+            "object_id": post.pk,
+        }
+        this_posts_queue = f"{queue}?{urlencode(this_post)}"
         return format_html(
             '{} (<a href="{}">{} pending</a>)',
             post.approved_comments,

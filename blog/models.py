@@ -49,6 +49,13 @@ class PostQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published_condition())
 
+    def scheduled(self):
+        """Published, with a publish time still to come."""
+        return self.filter(status=Post.Status.PUBLISHED).exclude(is_published_condition())
+
+    def drafts(self):
+        return self.filter(status=Post.Status.DRAFT)
+
     def visible_to(self, user):
         """Staff see drafts and scheduled posts too; everyone else sees ``published()``."""
         if user.is_active and user.is_staff:

@@ -106,16 +106,18 @@ def post_detail(request, slug):
     return _post_page(request, post, parts, form=form, status=status)
 
 
-def post_preview(request, post_pk, *, poster_held=False):
+def post_preview(request, post_pk, *, poster_change=None):
     """The post page as readers will see it, for changes the author has not saved.
 
     The admin calls this inside the transaction that holds the unsaved changes and
     rolls it back afterwards, so nothing here may outlive the request: the parts are
-    built fresh and never cached. ``poster_held`` says a newly chosen poster is left
-    out (its files would outlive the rollback).
+    built fresh and never cached. ``poster_change`` ("replaced" or "removed") says
+    the poster shown is the saved one, left as it is (new files would outlive the
+    rollback, and removing the old ones could not be undone).
     """
     post = post_page_queryset(request.user, with_neighbours=True).get(pk=post_pk)
-    return _post_page(request, post, build_parts(post), preview={"poster_held": poster_held})
+    preview = {"poster_change": poster_change}
+    return _post_page(request, post, build_parts(post), preview=preview)
 
 
 def _post_page(request, post, parts, *, form=None, status=200, preview=None):

@@ -29,9 +29,12 @@ COMMENTER_COOKIE = "comments_commenter"
 PENDING_COOKIE_AGE = 30 * 24 * 3600
 COMMENTER_COOKIE_AGE = 365 * 24 * 3600
 MAX_PENDING_REMEMBERED = 20
-REFUSED_WHEN = {
+PREVIEW = "preview"
+# Said where the form would be, and to a comment sent anyway.
+NO_COMMENTS_BECAUSE = {
+    PREVIEW: gettext_lazy("The comment form is not shown in a preview."),
     Discussion.NOT_OPEN_YET: gettext_lazy("Comments open once this is published."),
-    Discussion.CLOSED: gettext_lazy("Comments are closed on this post."),
+    Discussion.CLOSED: gettext_lazy("Comments are closed."),
 }
 
 
@@ -98,7 +101,7 @@ def comment_post(request, *, target):
         return PostResult(form=form, status=400)
     state = discussion_state(target, conf)
     if state != Discussion.OPEN:
-        form.add_error(None, REFUSED_WHEN[state])
+        form.add_error(None, NO_COMMENTS_BECAUSE[state])
         return PostResult(form=form, status=403)
     if not valid:
         return PostResult(form=form, status=400)
@@ -186,7 +189,7 @@ def comment_section(request, *, target, form=None, stamp=None, preview=False):
     """
     conf = discussion_settings()
     _check_target(target, conf)
-    state = "preview" if preview else discussion_state(target, conf)
+    state = PREVIEW if preview else discussion_state(target, conf)
     is_open = state == Discussion.OPEN
     thread = thread_page(
         target,
@@ -214,7 +217,7 @@ def comment_section(request, *, target, form=None, stamp=None, preview=False):
         "pages": range(1, thread["pages"] + 1) if thread["pages"] > 1 else None,
         "form": form,
         "is_open": is_open,
-        "state": state,
+        "no_comments_because": NO_COMMENTS_BECAUSE.get(state),
         # A refused comment is shown back with its text even once comments have closed.
         "shows_form": is_open or form.is_bound,
         "replying_to": replying_to,

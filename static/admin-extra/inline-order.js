@@ -1,16 +1,39 @@
 "use strict";
 // Reorder the rows of an admin table of inlines by dragging them: each row gets a handle,
 // and the rows' "position" fields are renumbered 1, 2, 3... in the order shown, so the
-// form saves the order the author sees. Typing positions still works without this.
+// form saves the order the author sees. A row added with "Add another" and filled in is
+// numbered after the others when the form is sent. Typing positions still works.
 (() => {
   const POSITION = 'input[name$="-position"]';
   const ROWS = "tbody > tr.form-row:not(.empty-form)";
   let dragged = null;
 
+  // A new row left empty must keep its initial values, or Django would validate it.
+  const isFilled = (row) =>
+    row.classList.contains("has_original") ||
+    [...row.querySelectorAll("input, select, textarea")].some(
+      (field) =>
+        !["hidden", "checkbox"].includes(field.type) && !field.matches(POSITION) && field.value,
+    );
+
   const renumber = (table) => {
-    table.querySelectorAll(ROWS).forEach((row, index) => {
+    let next = 1;
+    table.querySelectorAll(ROWS).forEach((row) => {
       const position = row.querySelector(POSITION);
-      if (position) position.value = index + 1;
+      if (position) position.value = isFilled(row) ? next++ : position.defaultValue;
+    });
+  };
+
+  const numberNewRows = (table) => {
+    const rows = [...table.querySelectorAll(ROWS)];
+    const positions = rows.map((row) => +row.querySelector(POSITION)?.value || 0);
+    let next = Math.max(0, ...positions) + 1;
+    rows.forEach((row) => {
+      const position = row.querySelector(POSITION);
+      const untouched = position && position.value === position.defaultValue;
+      if (untouched && !row.classList.contains("has_original") && isFilled(row)) {
+        position.value = next++;
+      }
     });
   };
 
@@ -24,11 +47,6 @@
     handle.textContent = "\u2630";
     handle.setAttribute("aria-hidden", "true");
     position.before(handle);
-  };
-
-  const nextPosition = (table) => {
-    const numbers = [...table.querySelectorAll(`${ROWS} ${POSITION}`)].map((i) => +i.value || 0);
-    return Math.max(0, ...numbers) + 1;
   };
 
   const setUp = (table) => {
@@ -64,11 +82,10 @@
     document.querySelectorAll(".inline-group .tabular table").forEach(setUp);
   });
   // Django's inlines announce each row added with "Add another".
-  document.addEventListener("formset:added", (event) => {
-    const table = event.target.closest("table.inline-order");
-    if (!table) return;
-    const position = event.target.querySelector(POSITION);
-    if (position && !+position.value) position.value = nextPosition(table);
-    addHandle(event.target);
-  });
+  document.addEventListener("formset:added", (event) => addHandle(event.target));
+  document.addEventListener(
+    "submit",
+    (event) => event.target.querySelectorAll("table.inline-order").forEach(numberNewRows),
+    true,
+  );
 })();

@@ -2,6 +2,8 @@
 
 from html.parser import HTMLParser
 
+from tests.factories import CategoryFactory, TrackFactory
+
 UNSENT_INPUT_TYPES = {"submit", "button", "file", "image", "reset"}
 
 
@@ -72,3 +74,36 @@ def form_values(html, form_id):
         if found:
             values[name] = found if len(found) > 1 else found[0]
     return values
+
+
+def post_form_data(author, **overrides):
+    """The add-post form filled in: a video and one track at 1:35, as the author sends it."""
+    data = {
+        "title": "Rocky training in Russia",
+        "slug": "rocky-training-in-russia",
+        "lead": "Frozen landscapes.",
+        "body": "Body.",
+        "poster_alt": "",
+        "category": CategoryFactory().pk,
+        "tags": "rocky, 1980s",
+        "status": "published",
+        "published_at_0": "2025-11-27",
+        "published_at_1": "10:00:00",
+        "author": author.pk,
+        "videos-TOTAL_FORMS": "1",
+        "videos-INITIAL_FORMS": "0",
+        "videos-0-url": "https://youtu.be/dQw4w9WgXcQ?t=5",
+        "videos-0-title": "The montage",
+        "videos-0-duration_seconds": "232",
+        "videos-0-position": "0",
+        "soundtrack-TOTAL_FORMS": "1",
+        "soundtrack-INITIAL_FORMS": "0",
+        "soundtrack-0-position": "1",
+        "soundtrack-0-track": TrackFactory(title="Hearts on Fire").pk,
+        "soundtrack-0-starts_at": "1:35",
+        "details-TOTAL_FORMS": "0",
+        "details-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}

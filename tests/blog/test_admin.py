@@ -8,47 +8,15 @@ from django.urls import reverse
 from PIL import Image
 
 from blog.models import Post
-from tests.blog.admin_forms import form_values
+from tests.blog.admin_forms import form_values, post_form_data
 from tests.factories import CategoryFactory, PostFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _post_form(author, **overrides):
-    data = {
-        "title": "Rocky training in Russia",
-        "slug": "rocky-training-in-russia",
-        "lead": "Frozen landscapes.",
-        "body": "Body.",
-        "poster_alt": "",
-        "category": CategoryFactory().pk,
-        "tags": "rocky, 1980s",
-        "status": "published",
-        "published_at_0": "2025-11-27",
-        "published_at_1": "10:00:00",
-        "author": author.pk,
-        "videos-TOTAL_FORMS": "1",
-        "videos-INITIAL_FORMS": "0",
-        "videos-0-url": "https://youtu.be/dQw4w9WgXcQ?t=5",
-        "videos-0-title": "The montage",
-        "videos-0-duration_seconds": "232",
-        "videos-0-position": "0",
-        "soundtrack-TOTAL_FORMS": "1",
-        "soundtrack-INITIAL_FORMS": "0",
-        "soundtrack-0-position": "1",
-        "soundtrack-0-track": TrackFactory(title="Hearts on Fire").pk,
-        "soundtrack-0-starts_at": "1:35",
-        "details-TOTAL_FORMS": "0",
-        "details-INITIAL_FORMS": "0",
-        "links-TOTAL_FORMS": "0",
-        "links-INITIAL_FORMS": "0",
-    }
-    return {**data, **overrides}
-
-
 def test_author_can_add_a_post_with_video_and_timed_track(client, author):
     """One admin form saves the post, its video and a track starting at 1:35."""
-    response = client.post(reverse("admin:blog_post_add"), _post_form(author))
+    response = client.post(reverse("admin:blog_post_add"), post_form_data(author))
     assert response.status_code == 302, response.context["adminform"].form.errors
     post = Post.objects.get(slug="rocky-training-in-russia")
     assert post.videos.get().video_id == "dQw4w9WgXcQ"
@@ -58,7 +26,7 @@ def test_author_can_add_a_post_with_video_and_timed_track(client, author):
 
 def test_bad_video_url_is_refused_and_what_was_typed_is_kept(client, author):
     """A non-video URL gives a clear error on the field and the form keeps the input."""
-    data = _post_form(author, **{"videos-0-url": "https://example.com/my-clip"})
+    data = post_form_data(author, **{"videos-0-url": "https://example.com/my-clip"})
     response = client.post(reverse("admin:blog_post_add"), data)
     assert response.status_code == 200
     content = response.content.decode()
@@ -70,7 +38,7 @@ def test_bad_video_url_is_refused_and_what_was_typed_is_kept(client, author):
 
 def test_bad_timestamp_is_refused_with_an_example_of_a_good_one(client, author):
     """A start time that is not a time says how to write one."""
-    data = _post_form(author, **{"soundtrack-0-starts_at": "soon"})
+    data = post_form_data(author, **{"soundtrack-0-starts_at": "soon"})
     response = client.post(reverse("admin:blog_post_add"), data)
     assert response.status_code == 200
     assert "Enter a time such as 1:35" in response.content.decode()

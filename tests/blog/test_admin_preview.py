@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,13 +13,13 @@ from PIL import Image
 from reversion.models import Version
 
 from blog.models import Post
-from tests.blog.admin_forms import form_values
-from tests.blog.test_admin import _post_form
+from tests.blog.admin_forms import form_values, post_form_data
 from tests.factories import (
     CommentFactory,
     PostFactory,
     PostTrackFactory,
     TrackFactory,
+    UserFactory,
     VideoFactory,
 )
 
@@ -55,7 +56,7 @@ def test_change_form_offers_a_preview_that_opens_in_its_own_tab(client, author):
 
 def test_preview_of_a_new_post_shows_the_reader_page_and_saves_nothing(client, author):
     """Title, lead, video and the timed track appear as on the site; no row is left."""
-    data = _post_form(author, _preview="Preview")
+    data = post_form_data(author, _preview="Preview")
     response = client.post(reverse("admin:blog_post_add"), data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -108,14 +109,14 @@ def test_preview_shows_the_comments_but_no_form_that_would_post_to_the_admin(cli
 
 
 def test_preview_of_a_draft_says_how_it_will_look_once_published(client, author):
-    data = _post_form(author, status="draft", _preview="Preview")
+    data = post_form_data(author, status="draft", _preview="Preview")
     page = client.post(reverse("admin:blog_post_add"), data).content.decode()
     assert "how readers will see the post once it is published" in page
     assert "Draft: only staff can see this page" not in page
 
 
 def test_preview_with_a_mistake_shows_the_form_with_its_error_and_saves_nothing(client, author):
-    data = _post_form(author, _preview="Preview", **{"videos-0-url": "https://example.com/x"})
+    data = post_form_data(author, _preview="Preview", **{"videos-0-url": "https://example.com/x"})
     response = client.post(reverse("admin:blog_post_add"), data)
     page = response.content.decode()
     assert response.status_code == 200
@@ -139,9 +140,32 @@ def test_preview_with_a_new_poster_keeps_the_stored_one_and_writes_no_file(
     assert post.poster.name.endswith("first.jpg")
 
 
+def test_preview_with_the_poster_cleared_says_it_goes_on_save(client, author):
+    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="first.jpg"))
+    data = _change_form(client, post)
+    data.update({"_preview": "Preview", "poster-clear": "on"})
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+    assert "The poster is removed once you save." in response.content.decode()
+    post.refresh_from_db()
+    assert post.poster.storage.exists(post.poster.name)
+
+
+def test_preview_needs_the_right_to_change_posts(client):
+    """Staff who may only view posts get a refusal, and nothing is saved."""
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_post"))
+    client.force_login(viewer)
+    post = PostFactory(title="As it was")
+    data = post_form_data(post.author, _preview="Preview", title="Changed")
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert post.title == "As it was"
+
+
 def test_preview_is_for_staff_only(client):
     """Without an admin login the preview is the admin's login page, not the post."""
-    data = _post_form(PostFactory().author, _preview="Preview")
+    data = post_form_data(PostFactory().author, _preview="Preview")
     response = client.post(reverse("admin:blog_post_add"), data)
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]

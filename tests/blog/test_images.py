@@ -111,12 +111,12 @@ def test_deleting_a_post_deletes_its_poster_files():
 
 def test_admin_refuses_a_hostile_upload_and_keeps_the_rest_of_the_form(client):
     """In the admin, a text file named .jpg is refused next to the field; nothing is saved."""
-    from tests.blog.test_admin import _post_form
+    from tests.blog.admin_forms import post_form_data
     from tests.factories import UserFactory
 
     author = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(author)
-    data = _post_form(author, poster=_upload(b"not an image at all" * 10))
+    data = post_form_data(author, poster=_upload(b"not an image at all" * 10))
     response = client.post("/admin/blog/post/add/", data)
     content = response.content.decode()
     assert response.status_code == 200

@@ -9,15 +9,14 @@ from PIL import Image
 from reversion.models import Version
 
 from blog.models import Post
-from tests.blog.admin_forms import form_values
-from tests.blog.test_admin import _post_form
+from tests.blog.admin_forms import form_values, post_form_data
 from tests.factories import CategoryFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _save_new_post(client, author):
-    response = client.post(reverse("admin:blog_post_add"), _post_form(author))
+    response = client.post(reverse("admin:blog_post_add"), post_form_data(author))
     assert response.status_code == 302
     return Post.objects.get(slug="rocky-training-in-russia")
 
@@ -67,7 +66,7 @@ def test_changes_page_marks_removed_and_added_words(client, author):
 
 def test_body_changes_show_the_changed_lines_and_elide_the_rest(client, author):
     paragraphs = [f"Paragraph {number}." for number in range(1, 13)]
-    data = _post_form(author, body="\n".join(paragraphs))
+    data = post_form_data(author, body="\n".join(paragraphs))
     assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
     post = Post.objects.get()
     paragraphs[6] = "Paragraph seven, rewritten."
@@ -137,7 +136,7 @@ def test_a_preview_keeps_no_version(client, author):
 
 def test_changes_page_of_another_posts_version_is_not_found(client, author):
     first = _save_new_post(client, author)
-    data = _post_form(author, title="Another", slug="another")
+    data = post_form_data(author, title="Another", slug="another")
     assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
     other_version = _versions(Post.objects.get(slug="another"))[0]
     url = reverse("admin:blog_post_changes", args=[first.pk, other_version.pk])
@@ -147,7 +146,7 @@ def test_changes_page_of_another_posts_version_is_not_found(client, author):
 def test_restoring_a_version_keeps_the_current_poster(client, author, settings):
     """A replaced poster's files are gone; the restored post keeps the one it has now."""
     url = reverse("admin:blog_post_add")
-    response = client.post(url, _post_form(author, poster=_upload("first.jpg")))
+    response = client.post(url, post_form_data(author, poster=_upload("first.jpg")))
     assert response.status_code == 302
     post = Post.objects.get()
     _edit(client, post, body="With a new poster.", poster=_upload("second.jpg"))
@@ -171,7 +170,7 @@ def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
 ):
     """The restored post takes the new poster, and today's poster files are removed."""
     url = reverse("admin:blog_post_add")
-    assert client.post(url, _post_form(author, poster=_upload("first.jpg"))).status_code == 302
+    assert client.post(url, post_form_data(author, poster=_upload("first.jpg"))).status_code == 302
     post = Post.objects.get()
     _edit(client, post, body="Second.", poster=_upload("second.jpg"))
     post.refresh_from_db()
@@ -197,7 +196,7 @@ def _upload(name):
 def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
     """Its poster files went with it, so it comes back with the rest and no poster."""
     url = reverse("admin:blog_post_add")
-    assert client.post(url, _post_form(author, poster=_upload("gone.jpg"))).status_code == 302
+    assert client.post(url, post_form_data(author, poster=_upload("gone.jpg"))).status_code == 302
     post = Post.objects.get()
     delete_url = reverse("admin:blog_post_delete", args=[post.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
@@ -251,3 +250,21 @@ def test_history_pages_are_closed_to_staff_without_permission_on_posts(client, a
 
 def test_changes_page_of_a_post_that_does_not_exist_is_not_found(client, author):
     assert client.get(reverse("admin:blog_post_changes", args=[999, 1])).status_code == 404
+
+
+def test_an_old_version_can_be_previewed_before_it_is_restored(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, body="Rewritten.")
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    page = client.get(revert_url).content.decode()
+    assert 'name="_preview"' in page
+    form = form_values(page, "post_form")
+    form["_preview"] = "Preview"
+
+    preview = client.post(revert_url, form).content.decode()
+
+    assert "Preview:</strong> nothing is saved yet" in preview
+    assert "<p>Body.</p>" in preview
+    post.refresh_from_db()
+    assert post.body == "Rewritten."
+    assert len(_versions(post)) == 2

@@ -35,7 +35,18 @@ def test_dragging_a_track_up_saves_the_new_order(live_server, transactional_db, 
 def test_a_row_added_with_add_another_goes_to_the_end(live_server, transactional_db, page):
     post = PostFactory()
     PostTrackFactory(post=post, position=4)
+    TrackFactory(title="No Easy Way Out")
     _log_in_to_admin(page, live_server.url)
     page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
-    page.locator("#soundtrack-group").get_by_role("button", name="Add another").click()
-    expect(page.locator("#id_soundtrack-1-position")).to_have_value("5")
+    soundtrack = page.locator("#soundtrack-group")
+    soundtrack.get_by_role("button", name="Add another").click()
+    soundtrack.get_by_role("button", name="Add another").click()  # this one is left empty
+    page.locator("#id_soundtrack-1-track + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("No Easy")
+    page.locator(".select2-results__option", has_text="No Easy Way Out").click()
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    saved = PostTrack.objects.filter(post=post).order_by("position")
+    assert [(entry.position, entry.track.title) for entry in saved][-1] == (5, "No Easy Way Out")
+    assert saved.count() == 2

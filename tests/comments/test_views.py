@@ -187,7 +187,7 @@ def test_closed_comments_refuse_new_ones_and_keep_the_text(client):
     post = PostFactory(comments_enabled=False)
     response = _post(client, post, text="Too late?")
     assert response.status_code == 403
-    assert "Comments are closed on this post." in response.content.decode()
+    assert "Comments are closed." in response.content.decode()
     assert "Too late?" in response.content.decode()
     assert "Comments are closed." in Client().get(post.get_absolute_url()).content.decode()
 
