@@ -1,14 +1,13 @@
 import html
-import io
 import re
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import Image
 
 from blog.models import Post
 from tests.blog.admin_forms import form_values, post_form_data
+from tests.blog.images import image_bytes
 from tests.factories import CategoryFactory, PostFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +96,7 @@ def test_post_list_filters_by_state(client, author, state, shown):
 
 def test_saving_a_post_with_a_poster_again_keeps_the_poster(client, author):
     """Editing the text of a post that has a poster saves, and the poster stays."""
-    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="still.jpg"))
+    post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="still.jpg"))
     url = reverse("admin:blog_post_change", args=[post.pk])
     data = form_values(client.get(url).content.decode(), "post_form")
     data["lead"] = "A new lead."
@@ -107,12 +106,6 @@ def test_saving_a_post_with_a_poster_again_keeps_the_poster(client, author):
     assert post.lead == "A new lead."
     assert post.poster.name.endswith("still.jpg")
     assert post.poster.storage.exists(post.poster.name)
-
-
-def _jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def test_category_autocomplete_lists_categories_by_name(client, author):

@@ -1,19 +1,17 @@
 """Preview: the author sees unsaved changes as readers will, and nothing is saved."""
 
-import io
 import os
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 from reversion.models import Version
 
 from blog.models import Post
 from tests.blog.admin_forms import form_values, post_form_data
+from tests.blog.images import image_bytes, image_upload
 from tests.factories import (
     CommentFactory,
     PostFactory,
@@ -30,12 +28,6 @@ def _change_form(client, post):
     """The post's change form as the browser would send it untouched."""
     page = client.get(reverse("admin:blog_post_change", args=[post.pk]))
     return form_values(page.content.decode(), "post_form")
-
-
-def _jpeg(size=(1200, 675)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "#7a2e1f").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def _stored_files(settings):
@@ -129,10 +121,10 @@ def test_preview_with_a_new_poster_keeps_the_stored_one_and_writes_no_file(
     client, author, settings
 ):
     """The preview must not leave files behind nor delete the poster on the site."""
-    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="first.jpg"))
+    post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="first.jpg"))
     files_before = _stored_files(settings)
     data = _change_form(client, post)
-    data.update(_preview="Preview", poster=SimpleUploadedFile("second.jpg", _jpeg()))
+    data.update(_preview="Preview", poster=image_upload("second.jpg"))
     response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
     assert "The new poster shows once you save." in response.content.decode()
     assert _stored_files(settings) == files_before
@@ -141,7 +133,7 @@ def test_preview_with_a_new_poster_keeps_the_stored_one_and_writes_no_file(
 
 
 def test_preview_with_the_poster_cleared_says_it_goes_on_save(client, author):
-    post = PostFactory(author=author, poster=ContentFile(_jpeg(), name="first.jpg"))
+    post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="first.jpg"))
     data = _change_form(client, post)
     data.update({"_preview": "Preview", "poster-clear": "on"})
     response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)

@@ -4,23 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from blog.images import validate_image
+from tests.blog.images import image_bytes, image_upload
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
 GPS_IFD = 0x8825
-
-
-def _image_bytes(kind="JPEG", size=(1600, 900), mode="RGB", exif=None):
-    buffer = io.BytesIO()
-    image = Image.new(mode, size, "#27445c" if mode == "RGB" else 0)
-    options = {"exif": exif} if exif is not None else {}
-    image.save(buffer, kind, **options)
-    return buffer.getvalue()
 
 
 def _exif_with_gps():
@@ -30,47 +22,43 @@ def _exif_with_gps():
     return exif
 
 
-def _upload(data, name="poster.jpg"):
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
-
-
 def test_a_text_file_named_jpg_is_refused_clearly():
     """A file that is not an image is refused, however it is named."""
     with pytest.raises(ValidationError, match="not an image"):
-        validate_image(_upload(b"just some text, not a JPEG\n" * 20))
+        validate_image(image_upload(data=b"just some text, not a JPEG\n" * 20))
 
 
 def test_a_decompression_bomb_is_refused_without_being_decoded(settings):
     """An image whose pixel count is absurd is refused from its header alone."""
-    bomb = _image_bytes("PNG", size=(12_000, 12_000), mode="1")
+    bomb = image_bytes("PNG", size=(12_000, 12_000), mode="1")
     assert len(bomb) < 200_000  # tiny on disk, 144 megapixels once decoded
     with pytest.raises(ValidationError, match="too many pixels to be processed safely"):
-        validate_image(_upload(bomb, "bomb.png"))
+        validate_image(image_upload("bomb.png", bomb))
 
 
 def test_an_image_over_the_configured_pixel_limit_is_refused_with_its_size(settings):
     """Below Pillow's own guard, the site's limit still applies and says why."""
     settings.MONTAGE_IMAGE_MAX_PIXELS = 1_000_000
     with pytest.raises(ValidationError, match="1600 by 900 pixels; the limit is 1 megapixels"):
-        validate_image(_upload(_image_bytes()))
+        validate_image(image_upload(data=image_bytes()))
 
 
 def test_an_unsupported_format_is_refused_by_name():
     """A BMP or TIFF gets a message naming the formats that are accepted."""
     with pytest.raises(ValidationError, match="BMP images are not accepted"):
-        validate_image(_upload(_image_bytes("BMP", size=(64, 36)), "still.bmp"))
+        validate_image(image_upload("still.bmp", image_bytes("BMP", size=(64, 36))))
 
 
 def test_a_file_too_big_in_bytes_is_refused(settings):
     """Past the byte limit the upload is refused before Pillow opens it."""
     settings.MONTAGE_IMAGE_MAX_BYTES = 1_000
     with pytest.raises(ValidationError, match="images may be up to"):
-        validate_image(_upload(_image_bytes()))
+        validate_image(image_upload(data=image_bytes()))
 
 
 def test_accepted_poster_is_stored_without_exif_or_gps():
     """A JPEG with GPS data is re-encoded: the stored poster has no EXIF at all."""
-    data = _image_bytes(exif=_exif_with_gps())
+    data = image_bytes(exif=_exif_with_gps())
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)
     post = PostFactory(poster=ContentFile(data, name="holiday.jpg"))
     with default_storage.open(post.poster.name) as stored, Image.open(stored) as image:
@@ -81,7 +69,7 @@ def test_accepted_poster_is_stored_without_exif_or_gps():
 
 def test_renditions_are_made_once_in_webp_and_jpeg_and_offered_with_srcset(client):
     """The page offers WebP and JPEG at several widths, with width and height set."""
-    post = PostFactory(poster=ContentFile(_image_bytes(), name="still.jpg"))
+    post = PostFactory(poster=ContentFile(image_bytes(), name="still.jpg"))
     widths = [width for _path, width in post.poster_renditions["webp"]]
     assert widths == [480, 960, 1440]
     for path, _width in post.poster_renditions["jpg"] + post.poster_renditions["webp"]:
@@ -93,9 +81,9 @@ def test_renditions_are_made_once_in_webp_and_jpeg_and_offered_with_srcset(clien
 
 def test_replacing_the_poster_removes_the_old_files():
     """A new poster replaces the old one and its renditions in storage."""
-    post = PostFactory(poster=ContentFile(_image_bytes(), name="first.jpg"))
+    post = PostFactory(poster=ContentFile(image_bytes(), name="first.jpg"))
     old_files = [post.poster.name] + [p for p, _w in post.poster_renditions["jpg"]]
-    post.poster = ContentFile(_image_bytes(size=(1000, 562)), name="second.jpg")
+    post.poster = ContentFile(image_bytes(size=(1000, 562)), name="second.jpg")
     post.save()
     assert not any(default_storage.exists(name) for name in old_files)
     assert [width for _p, width in post.poster_renditions["jpg"]] == [480, 960]
@@ -103,7 +91,7 @@ def test_replacing_the_poster_removes_the_old_files():
 
 def test_deleting_a_post_deletes_its_poster_files():
     """No orphan files are left behind by a deleted post."""
-    post = PostFactory(poster=ContentFile(_image_bytes(), name="gone.jpg"))
+    post = PostFactory(poster=ContentFile(image_bytes(), name="gone.jpg"))
     files = [post.poster.name] + [p for p, _w in post.poster_renditions["webp"]]
     post.delete()
     assert not any(default_storage.exists(name) for name in files)
@@ -116,7 +104,7 @@ def test_admin_refuses_a_hostile_upload_and_keeps_the_rest_of_the_form(client):
 
     author = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(author)
-    data = post_form_data(author, poster=_upload(b"not an image at all" * 10))
+    data = post_form_data(author, poster=image_upload(data=b"not an image at all" * 10))
     response = client.post("/admin/blog/post/add/", data)
     content = response.content.decode()
     assert response.status_code == 200
@@ -126,7 +114,7 @@ def test_admin_refuses_a_hostile_upload_and_keeps_the_rest_of_the_form(client):
 
 def test_saving_a_partly_loaded_post_keeps_its_poster_files():
     """A post read with only some fields and saved again keeps its renditions."""
-    post = PostFactory(poster=ContentFile(_image_bytes(), name="kept.jpg"))
+    post = PostFactory(poster=ContentFile(image_bytes(), name="kept.jpg"))
     partial = type(post).objects.only("pk", "title", "slug", "body").get(pk=post.pk)
     partial.title = "Renamed"
     partial.save()

@@ -1,15 +1,12 @@
 """Revisions: each save keeps a version; the author sees what changed and restores one."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 from reversion.models import Version
 
 from blog.models import Post
 from tests.blog.admin_forms import form_values, post_form_data
+from tests.blog.images import image_upload
 from tests.factories import CategoryFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,10 +143,10 @@ def test_changes_page_of_another_posts_version_is_not_found(client, author):
 def test_restoring_a_version_keeps_the_current_poster(client, author, settings):
     """A replaced poster's files are gone; the restored post keeps the one it has now."""
     url = reverse("admin:blog_post_add")
-    response = client.post(url, post_form_data(author, poster=_upload("first.jpg")))
+    response = client.post(url, post_form_data(author, poster=image_upload("first.jpg")))
     assert response.status_code == 302
     post = Post.objects.get()
-    _edit(client, post, body="With a new poster.", poster=_upload("second.jpg"))
+    _edit(client, post, body="With a new poster.", poster=image_upload("second.jpg"))
     post.refresh_from_db()
     current = (post.poster.name, post.poster_renditions)
     first = _versions(post)[-1]
@@ -170,15 +167,18 @@ def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
 ):
     """The restored post takes the new poster, and today's poster files are removed."""
     url = reverse("admin:blog_post_add")
-    assert client.post(url, post_form_data(author, poster=_upload("first.jpg"))).status_code == 302
+    assert (
+        client.post(url, post_form_data(author, poster=image_upload("first.jpg"))).status_code
+        == 302
+    )
     post = Post.objects.get()
-    _edit(client, post, body="Second.", poster=_upload("second.jpg"))
+    _edit(client, post, body="Second.", poster=image_upload("second.jpg"))
     post.refresh_from_db()
     replaced = [post.poster.name] + [path for path, _w in post.poster_renditions["jpg"]]
 
     revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
     form = form_values(client.get(revert_url).content.decode(), "post_form")
-    form["poster"] = _upload("third.jpg")
+    form["poster"] = image_upload("third.jpg")
     assert client.post(revert_url, form).status_code == 302
 
     post.refresh_from_db()
@@ -187,16 +187,13 @@ def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
     assert not any(post.poster.storage.exists(name) for name in replaced)
 
 
-def _upload(name):
-    buffer = io.BytesIO()
-    Image.new("RGB", (1000, 562), "#27445c").save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
 def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
     """Its poster files went with it, so it comes back with the rest and no poster."""
     url = reverse("admin:blog_post_add")
-    assert client.post(url, post_form_data(author, poster=_upload("gone.jpg"))).status_code == 302
+    assert (
+        client.post(url, post_form_data(author, poster=image_upload("gone.jpg"))).status_code
+        == 302
+    )
     post = Post.objects.get()
     delete_url = reverse("admin:blog_post_delete", args=[post.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302

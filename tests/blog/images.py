@@ -1,0 +1,20 @@
+"""Images made in memory for the tests: posters, uploads, hostile files."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image_bytes(kind="JPEG", size=(1600, 900), mode="RGB", exif=None):
+    buffer = io.BytesIO()
+    image = Image.new(mode, size, "#27445c" if mode == "RGB" else 0)
+    options = {"exif": exif} if exif is not None else {}
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def image_upload(name="poster.jpg", data=None):
+    """A file as the admin's form receives it; a 1000 by 562 JPEG unless ``data`` is given."""
+    data = image_bytes(size=(1000, 562)) if data is None else data
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
