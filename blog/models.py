@@ -477,7 +477,12 @@ class PostTrack(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.track}"
+        try:
+            track = self.track
+        except Track.DoesNotExist:
+            # Restored from an older version of the post, naming a track deleted since.
+            track = _("(a deleted track)")
+        return f"{self.position}. {track}"
 
     def clean(self):
         super().clean()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from blog.models import Post
+from blog.models import Post, Track
 from tests.blog.admin_forms import form_values, post_form_data
 from tests.blog.images import image_upload
 from tests.factories import CategoryFactory, TrackFactory, UserFactory
@@ -265,3 +265,23 @@ def test_an_old_version_can_be_previewed_before_it_is_restored(client, author):
     post.refresh_from_db()
     assert post.body == "Rewritten."
     assert len(_versions(post)) == 2
+
+
+def test_restoring_a_version_whose_track_was_deleted_since_asks_for_another(client, author):
+    """No error page: the restore form shows the entry without a track, to fix or drop."""
+    post = _save_new_post(client, author)
+    _edit(client, post, **{"soundtrack-0-DELETE": "on"})
+    Track.objects.filter(title="Hearts on Fire").delete()
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+
+    page = client.get(revert_url)
+    assert page.status_code == 200
+    form = form_values(page.content.decode(), "post_form")
+    refused = client.post(revert_url, form)
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+
+    form["soundtrack-0-DELETE"] = "on"
+    assert client.post(revert_url, form).status_code == 302
+    post.refresh_from_db()
+    assert post.body == "Body." and not post.soundtrack.exists()
