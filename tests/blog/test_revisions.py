@@ -190,10 +190,8 @@ def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
 def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
     """Its poster files went with it, so it comes back with the rest and no poster."""
     url = reverse("admin:blog_post_add")
-    assert (
-        client.post(url, post_form_data(author, poster=image_upload("gone.jpg"))).status_code
-        == 302
-    )
+    data = post_form_data(author, poster=image_upload("gone.jpg"))
+    assert client.post(url, data).status_code == 302
     post = Post.objects.get()
     delete_url = reverse("admin:blog_post_delete", args=[post.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
@@ -201,6 +199,9 @@ def test_a_deleted_post_can_be_recovered_without_its_poster(client, author):
 
     recover_url = reverse("admin:blog_post_recover", args=[deleted.pk])
     form = form_values(client.get(recover_url).content.decode(), "post_form")
+    preview = client.post(recover_url, {**form, "_preview": "Preview"})
+    assert "Preview:</strong> nothing is saved yet" in preview.content.decode()
+    assert not Post.objects.exists()
     assert client.post(recover_url, form).status_code == 302
 
     recovered = Post.objects.get()
