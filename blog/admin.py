@@ -60,12 +60,16 @@ class PostTrackInline(admin.TabularInline):
     verbose_name = _("soundtrack entry")
     verbose_name_plural = _("soundtrack, in order")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer only this post's own videos for "plays in".
-        if db_field.name == "video":
-            post_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Video.objects.filter(post_id=post_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_formset(self, request, obj=None, **kwargs):
+        """Offer only this post's own videos for "plays in" (none before its first save).
+
+        Read from the post the form edits, not from the URL: a restore form's URL
+        names a version, and its post's videos are the ones restored with it.
+        """
+        formset = super().get_formset(request, obj, **kwargs)
+        own_videos = obj.videos.all() if obj is not None and obj.pk else Video.objects.none()
+        formset.form.base_fields["video"].queryset = own_videos
+        return formset
 
 
 class PostDetailInline(admin.TabularInline):

@@ -8,6 +8,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -452,7 +453,11 @@ def demo_load(*, now=None):
     for demo in POSTS:
         if demo.slug in existing:
             continue
-        _create_post(demo, author=author, category=categories[demo.category], now=now)
+        post = _create_post(demo, author=author, category=categories[demo.category], now=now)
+        # A first version in the post's history, so an edit can be undone back to it.
+        with reversion.create_revision():
+            reversion.add_to_revision(post)
+            reversion.set_comment("Demo content")
         created += 1
     return created
 

@@ -126,7 +126,7 @@ class Post(models.Model):
         height_field="poster_height",
         validators=[validate_image],
         help_text=_(
-            "A still from the video, 16:9, at least 1280 pixels wide (JPEG, PNG or WebP). "
+            "A still from the video, 16:9, best 1440 pixels wide or more (JPEG, PNG or WebP). "
             "Shown on lists and in place of the player until the reader presses play. "
             "Location and camera data are removed on upload."
         ),

@@ -258,6 +258,7 @@ def _part_changes(previous_revision, version):
     for changes in by_model.values():
         changes.added.sort()
         changes.removed.sort()
+        changes.changed.sort(key=lambda change: change[0])
     return sorted(by_model.values(), key=lambda changes: changes.label)
 
 

@@ -20,7 +20,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from comments.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, DiscussionSettings
+from comments.models import (
+    MAX_DAYS,
+    SETTINGS_CACHE_KEY,
+    SETTINGS_CACHE_SECONDS,
+    DiscussionSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -99,4 +104,7 @@ def project_settings():
         raise ImproperlyConfigured(
             "COMMENTS_THREAD_DEPTH and COMMENTS_PER_PAGE must be at least 1."
         )
+    for name in ("close_after_days", "ip_retention_days"):
+        if not 0 <= values.get(name, 0) <= MAX_DAYS:
+            raise ImproperlyConfigured(f"COMMENTS_{name.upper()} must be 0 to {MAX_DAYS}.")
     return DiscussionConfig(**values)

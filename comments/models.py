@@ -116,7 +116,9 @@ class Comment(models.Model):
     text_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     is_author = models.BooleanField(
-        default=False, help_text=_("Written by the site's author, shown with a badge.")
+        _("by the author"),
+        default=False,
+        help_text=_("Written by the site's author, shown with a badge."),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
@@ -170,6 +172,10 @@ def word_list(text):
     return tuple(word.strip() for word in text.replace(",", "\n").splitlines() if word.strip())
 
 
+# A century: beyond it, dates overflow before any comment could notice.
+MAX_DAYS = 36500
+
+
 class DiscussionSettings(models.Model):
     """The author's discussion settings: one row, edited in the admin.
 
@@ -209,6 +215,7 @@ class DiscussionSettings(models.Model):
     close_after_days = models.PositiveIntegerField(
         _("close comments after (days)"),
         default=0,
+        validators=[MaxValueValidator(MAX_DAYS)],
         help_text=_("Posts older than this take no new comments. 0 keeps comments open."),
     )
     thread_depth = models.PositiveSmallIntegerField(
@@ -230,7 +237,7 @@ class DiscussionSettings(models.Model):
     ip_retention_days = models.PositiveIntegerField(
         _("keep IP addresses and browsers for (days)"),
         default=30,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)],
         help_text=_(
             "They help spot spam while a comment is new. Older ones are erased by the "
             "daily clean-up your host runs (see the README)."

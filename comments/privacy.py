@@ -7,7 +7,11 @@ window, as DESIGN.md's privacy section asks.
 
 from datetime import timedelta
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from comments.models import Comment
@@ -51,6 +55,7 @@ def person_erase(*, email: str, delete: bool) -> int:
     """
     with transaction.atomic():
         comments = Comment.objects.by_email(email)
+        _admin_log_forget(list(comments.values_list("pk", flat=True)))
         if delete:
             count = comments.count()
             comments.delete()
@@ -64,6 +69,14 @@ def person_erase(*, email: str, delete: bool) -> int:
             user=None,
             updated_at=timezone.now(),
         )
+
+
+def _admin_log_forget(comment_ids):
+    """The admin's "Recent actions" name each comment by its writer: no longer."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment),
+        object_id__in=[str(pk) for pk in comment_ids],
+    ).update(object_repr=Concat(Value("Comment #"), "object_id", Value(" (writer erased)")))
 
 
 def comment_ips_purge(*, older_than_days: int) -> int:

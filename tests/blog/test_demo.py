@@ -1,9 +1,11 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from blog.demo import demo_load
 from blog.models import Post
@@ -56,3 +58,18 @@ def test_loading_the_demo_keeps_the_authors_edits():
     Post.objects.filter(slug=ROCKY).update(title="My own title")
     demo_load()
     assert Post.objects.get(slug=ROCKY).title == "My own title"
+
+
+def test_each_demo_post_starts_its_history_with_the_demo_text():
+    """The author can undo an edit of a demo post back to how the demo wrote it."""
+    demo_load()
+    rocky = Post.objects.get(slug=ROCKY)
+    (first,) = Version.objects.get_for_object(rocky)
+    assert first.field_dict["body"] == rocky.body
+    kept = [part.object_repr for part in first.revision.version_set.all()]
+    assert sorted(repr_ for repr_ in kept if re.match(r"\d+\. ", repr_)) == sorted(
+        str(entry) for entry in rocky.soundtrack.all()
+    )
+    assert len(kept) == 1 + rocky.videos.count() + rocky.soundtrack.count() + (
+        rocky.details.count() + rocky.links.count()
+    )

@@ -286,3 +286,16 @@ def test_restoring_a_version_whose_track_was_deleted_since_asks_for_another(clie
     assert client.post(revert_url, form).status_code == 302
     post.refresh_from_db()
     assert post.body == "Body." and not post.soundtrack.exists()
+
+
+def test_restoring_keeps_each_track_in_the_video_it_plays_in(client, author):
+    """The restore form offers the post's videos, so a timed track keeps its video."""
+    post = _save_new_post(client, author)
+    video = post.videos.get()
+    _edit(client, post, **{"soundtrack-0-video": str(video.pk)})
+    _edit(client, post, body="Rewritten.")
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[1].pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert form["soundtrack-0-video"] == str(video.pk)
+    assert client.post(revert_url, form).status_code == 302
+    assert post.soundtrack.get().video == video

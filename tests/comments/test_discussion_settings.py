@@ -142,3 +142,14 @@ def test_looking_at_the_settings_stores_nothing(client, author, settings):
     settings.COMMENTS_MAX_LINKS = 6
     assert not DiscussionSettings.objects.exists()
     assert discussion_settings().max_links == 6
+
+
+@pytest.mark.parametrize("field", ["close_after_days", "ip_retention_days"])
+def test_a_number_of_days_past_any_date_is_refused(
+    client, author, django_capture_on_commit_callbacks, field
+):
+    """Dates overflow past a century: the form says so instead of breaking every post."""
+    response = _save(client, django_capture_on_commit_callbacks, **{field: "3000000"})
+    assert response.status_code == 200
+    assert "less than or equal to 36500" in response.content.decode()
+    assert not DiscussionSettings.objects.exists()

@@ -3,6 +3,7 @@ import io
 import json
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +77,30 @@ def test_anonymising_keeps_the_text_and_removes_the_person(author, drago_comment
     assert json.loads(_export(author, ADDRESS).content)["comments"] == []
 
 
+@pytest.mark.parametrize("how", ["anonymise", "delete"])
+def test_erasing_takes_the_name_out_of_the_admins_recent_actions(author, drago_comments, how):
+    """The admin's log named each comment by its writer ("Comment by Ivan Drago on ...")."""
+    comment = drago_comments[0]
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    form = {
+        "status": comment.status,
+        "name": comment.name,
+        "email": comment.email,
+        "url": comment.url,
+        "text": "Edited by the moderator.",
+    }
+    assert author.post(url, form, follow=True).redirect_chain  # saved, message shown
+    assert LogEntry.objects.filter(object_repr__contains="Drago").exists()
+
+    author.post(
+        reverse("admin:comments_comment_privacy_erase"),
+        {"email": ADDRESS, "how": how, "confirmed": "yes"},
+    )
+
+    assert not LogEntry.objects.filter(object_repr__icontains="drago").exists()
+    assert "Drago" not in author.get(reverse("admin:index")).content.decode()
+
+
 def test_deleting_removes_the_comments_and_their_replies(author, drago_comments):
     """Deleted comments take the replies hanging from them along."""
     author.post(
@@ -137,5 +162,10 @@ def test_purge_is_safe_to_run_again():
 
 def test_purge_refuses_a_negative_window():
     """A negative --days is a clear error, not a purge of everything."""
-    with pytest.raises(CommandError, match="0 or more"):
+    with pytest.raises(CommandError, match="between 0 and 36500"):
         call_command("purge_comment_ips", days=-1)
+
+
+def test_purge_refuses_a_window_past_any_date():
+    with pytest.raises(CommandError, match="between 0 and 36500"):
+        call_command("purge_comment_ips", days=99_999_999_999)

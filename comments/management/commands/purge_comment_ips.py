@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from comments.conf import discussion_settings
+from comments.models import MAX_DAYS
 from comments.privacy import comment_ips_purge
 
 
@@ -20,8 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         days = discussion_settings().ip_retention_days if days is None else days
-        if days < 0:
-            raise CommandError("--days must be 0 or more.")
+        if not 0 <= days <= MAX_DAYS:
+            raise CommandError(f"--days must be between 0 and {MAX_DAYS}.")
         purged = comment_ips_purge(older_than_days=days)
         self.stdout.write(
             f"Erased the IP address and browser of {purged} comments older than {days} days."
