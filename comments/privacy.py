@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -76,7 +76,11 @@ def _admin_log_forget(comment_ids):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Comment),
         object_id__in=[str(pk) for pk in comment_ids],
-    ).update(object_repr=Concat(Value("Comment #"), "object_id", Value(" (writer erased)")))
+    ).update(
+        object_repr=Concat(
+            Value("Comment #"), "object_id", Value(" (writer erased)"), output_field=TextField()
+        )
+    )
 
 
 def comment_ips_purge(*, older_than_days: int) -> int:
