@@ -155,14 +155,16 @@ class PostAdmin(VersionAdmin):
         return request.method == "POST" and PREVIEW in request.POST
 
     def save_model(self, request, obj, form, change):
-        kept = getattr(request, "poster_to_keep", None)
-        if kept is not None:
-            obj.keep_poster_of(kept, replaced="poster" in form.changed_data)
-        if self._is_preview(request) and "poster" in form.changed_data:
+        poster_changed = "poster" in form.changed_data
+        if self._is_preview(request) and poster_changed:
             # The rows roll back after a preview, but a new poster's files would stay
             # behind in storage, and a replaced poster's files would be deleted.
             request.preview_poster_change = "replaced" if obj.poster else "removed"
             obj.poster = form.initial.get("poster")
+            poster_changed = False
+        kept = getattr(request, "poster_to_keep", None)
+        if kept is not None:
+            obj.keep_poster_of(kept, replaced=poster_changed)
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -8,8 +8,8 @@ Each value comes from, first to last:
 2. a Django setting named ``COMMENTS_<NAME>`` when the project sets one;
 3. the default below (WordPress's defaults where WordPress has one).
 
-The row is read through the cache, so a page pays no query for it. Saving it clears
-the cache entry: with a shared cache (Redis) every process sees the change at once;
+The row is read through the cache, so a page pays no query for it. Saving it writes
+the new values to the cache: with a shared cache (Redis) every process sees them at once;
 with the local-memory cache, which is per process, other processes within
 ``SETTINGS_CACHE_SECONDS``.
 """

@@ -299,3 +299,23 @@ def test_restoring_keeps_each_track_in_the_video_it_plays_in(client, author):
     assert form["soundtrack-0-video"] == str(video.pk)
     assert client.post(revert_url, form).status_code == 302
     assert post.soundtrack.get().video == video
+
+
+def test_previewing_a_restore_with_a_new_poster_leaves_todays_poster_files(client, author):
+    """Nothing a preview does outlives it: today's poster and its files stay."""
+    data = post_form_data(author, poster=image_upload("first.jpg"))
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+    post = Post.objects.get()
+    _edit(client, post, body="Second.")
+    post.refresh_from_db()
+    today = [post.poster.name] + [path for path, _w in post.poster_renditions["jpg"]]
+
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    form.update(_preview="Preview", poster=image_upload("other.jpg"))
+    preview = client.post(revert_url, form).content.decode()
+
+    assert "The new poster shows once you save." in preview
+    post.refresh_from_db()
+    assert post.poster.name == today[0]
+    assert all(post.poster.storage.exists(name) for name in today)
