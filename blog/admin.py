@@ -26,7 +26,13 @@ from blog.models import (
     Track,
     Video,
 )
-from blog.revisions import changes_summary_html, post_history, post_version_changes
+from blog.revisions import (
+    changes_summary_html,
+    post_history,
+    post_restore_keeping_today,
+    post_version_changes,
+    restored_post_keep_today,
+)
 from blog.views import post_preview
 from comments.models import Comment
 
@@ -43,6 +49,15 @@ class PreviewRendered(Exception):
     def __init__(self, response):
         super().__init__()
         self.response = response
+
+
+def _poster_change(request):
+    """What the form asks of the poster, which a preview shows but does not do."""
+    if "poster" in request.FILES:
+        return "replaced"
+    if request.POST.get("poster-clear"):
+        return "removed"
+    return None
 
 
 class VideoInline(admin.StackedInline):
@@ -134,11 +149,16 @@ class PostAdmin(VersionAdmin):
         return self._previewable(super().change_view, request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Versions leave the poster out (blog.revisions): restoring one keeps today's.
-        request.poster_to_keep = Post.objects.filter(pk=unquote(object_id)).first()
-        return self._previewable(
-            super().revision_view, request, object_id, version_id, extra_context
-        )
+        with post_restore_keeping_today(unquote(object_id)):
+            return self._previewable(
+                super().revision_view, request, object_id, version_id, extra_context
+            )
+
+    def get_object(self, request, object_id, from_field=None):
+        # On a restore form, the version has just been written back: keep today's
+        # status, publish time and poster on it (a no-op on every other page).
+        restored_post_keep_today(object_id)
+        return super().get_object(request, object_id, from_field)
 
     def recover_view(self, request, version_id, extra_context=None):
         return self._previewable(super().recover_view, request, version_id, extra_context)
@@ -155,16 +175,9 @@ class PostAdmin(VersionAdmin):
         return request.method == "POST" and PREVIEW in request.POST
 
     def save_model(self, request, obj, form, change):
-        poster_changed = "poster" in form.changed_data
-        if self._is_preview(request) and poster_changed:
-            # The rows roll back after a preview, but a new poster's files would stay
-            # behind in storage, and a replaced poster's files would be deleted.
-            request.preview_poster_change = "replaced" if obj.poster else "removed"
+        if self._is_preview(request) and "poster" in form.changed_data:
+            # A preview's rows roll back, but files written for a new poster would not.
             obj.poster = form.initial.get("poster")
-            poster_changed = False
-        kept = getattr(request, "poster_to_keep", None)
-        if kept is not None:
-            obj.keep_poster_of(kept, replaced=poster_changed)
         super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -177,8 +190,9 @@ class PostAdmin(VersionAdmin):
 
     def _raise_preview(self, request, post):
         if self._is_preview(request):
-            change = getattr(request, "preview_poster_change", None)
-            raise PreviewRendered(post_preview(request, post.pk, poster_change=change))
+            raise PreviewRendered(
+                post_preview(request, post.pk, poster_change=_poster_change(request))
+            )
 
     # Revisions: reversion keeps each save; the history says what each one changed.
 

@@ -1,23 +1,35 @@
-"""Uploaded images: checked, re-encoded without metadata, and resized once, on write.
+"""Uploaded images, posters and pictures in the body alike: their whole life in one place.
 
-Pillow reads an image's size from its header before decoding any pixel, so an image
-too large to hold (a decompression bomb) is refused without being processed. Every
-accepted image is re-encoded: that drops its EXIF block, GPS position included, after
-the orientation it records has been applied. Renditions at a few widths, in WebP and
-in JPEG for browsers without WebP, are written through Django's storage API, so an
-S3-compatible storage can replace the local folder by configuration alone.
+- **Checked** (``validate_image``): Pillow reads an image's size from its header before
+  decoding any pixel, so an image too large to hold (a decompression bomb) is refused
+  without being processed.
+- **Re-encoded** on save (``image_save_prepare``): that drops its EXIF block, GPS
+  position included, after the orientation it records has been applied.
+- **Resized once**: renditions at a few widths, in WebP and in JPEG for browsers without
+  WebP, written through Django's storage API, so an S3-compatible storage can replace
+  the local folder by configuration alone.
+- **Deleted only after the transaction commits** (``image_files_delete``): a replaced or
+  deleted image's files stay while a rollback could still bring its row back.
+
+A model keeps an image in four fields, named by an ``ImageSlot``, and calls
+``image_save_prepare`` from its ``save()``; nothing else needs to know.
 """
 
 import io
+import logging
 import posixpath
 import warnings
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (480, 960, 1440)
@@ -126,7 +138,77 @@ def renditions_create(name, *, storage=default_storage):
     return made
 
 
-def renditions_delete(renditions, *, storage=default_storage):
-    for versions in (renditions or {}).values():
-        for path, _width in versions:
-            storage.delete(path)
+def _rendition_paths(renditions):
+    return [path for versions in (renditions or {}).values() for path, _width in versions]
+
+
+def srcsets(renditions, *, storage=default_storage):
+    """``srcset`` values by extension (``webp``, ``jpg``) from stored renditions."""
+    return {
+        extension: ", ".join(f"{storage.url(path)} {width}w" for path, width in versions)
+        for extension, versions in (renditions or {}).items()
+        if versions
+    }
+
+
+@dataclass(frozen=True)
+class ImageSlot:
+    """The four fields in which a model keeps one uploaded image."""
+
+    file: str
+    renditions: str
+    width: str
+    height: str
+
+    @property
+    def fields(self):
+        return (self.file, self.renditions, self.width, self.height)
+
+
+def image_save_prepare(instance, slot):
+    """Make ``instance`` ready to save: process a new upload, let go of a replaced one.
+
+    A new upload is re-encoded and its renditions are made. When the stored image is
+    replaced or cleared, its files are deleted once the save commits. A row read
+    without its image (``.only()``/``.defer()``) keeps it untouched.
+    """
+    if slot.file in instance.get_deferred_fields():
+        return
+    image = getattr(instance, slot.file)
+    stored = None
+    if not instance._state.adding and instance.pk is not None:
+        stored = (
+            type(instance)
+            ._base_manager.filter(pk=instance.pk)
+            .values_list(slot.file, slot.renditions)
+            .first()
+        )
+    if image and not image._committed:
+        content, (width, height) = reencode(image.file)
+        image.save(posixpath.basename(image.name), content, save=False)
+        setattr(instance, slot.width, width)
+        setattr(instance, slot.height, height)
+        setattr(instance, slot.renditions, renditions_create(image.name, storage=image.storage))
+    elif not image:
+        setattr(instance, slot.renditions, {})
+    if stored and stored[0] and stored[0] != image.name:
+        image_files_delete(stored[0], stored[1], storage=image.storage)
+
+
+def image_files_delete(name, renditions, *, storage=default_storage):
+    """Delete an image and its renditions once the current transaction commits.
+
+    Nothing is deleted if it rolls back, so the row that names the files and the
+    files themselves come back together. A failing storage is logged, never raised
+    into the request whose save has already succeeded.
+    """
+    paths = [name, *_rendition_paths(renditions)]
+
+    def delete():
+        for path in paths:
+            try:
+                storage.delete(path)
+            except OSError:
+                logger.exception("could not delete image file %s", path)
+
+    transaction.on_commit(delete)

@@ -1,4 +1,3 @@
-import posixpath
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,12 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
-from blog.images import reencode, renditions_create, renditions_delete, validate_image
+from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
 from blog.markup import render_markdown
 from comments.models import Comment
-
-# A post read with .only()/.defer() that left its poster out.
-POSTER_NOT_LOADED = object()
 
 
 class Category(models.Model):
@@ -170,71 +166,26 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
-        self._process_poster()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or POSTER.file in update_fields:
+            image_save_prepare(self, POSTER)
         self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        if update_fields is not None:
+            derived = {"body_html"} if "body" in update_fields else set()
+            if POSTER.file in update_fields:
+                derived.update(POSTER.fields)
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        """Remember the stored poster, to tell a replaced one from an unchanged one."""
-        post = super().from_db(db, field_names, values)
-        if {"poster", "poster_renditions"} <= set(field_names):
-            post._stored_poster = (
-                (post.poster.name, post.poster_renditions) if post.poster else None
-            )
-        else:
-            post._stored_poster = POSTER_NOT_LOADED
-        return post
-
-    def _process_poster(self):
-        """Re-encode a new poster, make its renditions and remove the ones it replaces."""
-        stored = getattr(self, "_stored_poster", None)
-        is_new_upload = bool(self.poster) and not self.poster._committed
-        if not is_new_upload and stored is POSTER_NOT_LOADED:
-            return
-        if not is_new_upload and (self.poster.name if self.poster else None) == (
-            stored[0] if stored else None
-        ):
-            return
-        if is_new_upload:
-            content, size = reencode(self.poster.file)
-            self.poster.save(posixpath.basename(self.poster.name), content, save=False)
-            self.poster_width, self.poster_height = size
-            self.poster_renditions = renditions_create(self.poster.name)
-        else:
-            self.poster_renditions = {}
-        if stored and stored is not POSTER_NOT_LOADED:
-            old_name, old_renditions = stored
-            renditions_delete(old_renditions)
-            self.poster.storage.delete(old_name)
-        self._stored_poster = (self.poster.name, self.poster_renditions) if self.poster else None
-
-    def keep_poster_of(self, other, *, replaced=False):
-        """Take ``other``'s stored poster as this post's stored poster.
-
-        Posters are not restored with an older version of a post (a replaced poster's
-        files are gone), so a restore keeps the poster the post has now, files and
-        all; or, when the author chose a new one on the restore form (``replaced``),
-        the new one replaces it and its files go as on any other save.
-        """
-        self._stored_poster = (
-            (other.poster.name, other.poster_renditions) if other.poster else None
-        )
-        if not replaced:
-            self.poster = other.poster.name if other.poster else None
-            self.poster_width, self.poster_height = other.poster_width, other.poster_height
-            self.poster_renditions = other.poster_renditions
-
     def delete_files(self):
-        """Remove the poster and its renditions from storage (called after a delete)."""
+        """Remove the poster and its renditions once the deletion commits."""
         if self.poster:
-            renditions_delete(self.poster_renditions)
-            self.poster.storage.delete(self.poster.name)
+            image_files_delete(
+                self.poster.name, self.poster_renditions, storage=self.poster.storage
+            )
 
     @property
     def is_published(self):
@@ -251,12 +202,7 @@ class Post(models.Model):
     @property
     def poster_srcsets(self):
         """``srcset`` values for the poster, WebP and JPEG, from the stored renditions."""
-        storage = self.poster.storage
-        return {
-            extension: ", ".join(f"{storage.url(path)} {width}w" for path, width in versions)
-            for extension, versions in self.poster_renditions.items()
-            if versions
-        }
+        return srcsets(self.poster_renditions, storage=self.poster.storage)
 
     @property
     def comments_opened_at(self):
@@ -270,6 +216,9 @@ class Post(models.Model):
     def comment_moderator_emails(self):
         """Who the comments app emails about new comments on this post."""
         return [self.author.email]
+
+
+POSTER = ImageSlot("poster", "poster_renditions", "poster_width", "poster_height")
 
 
 class Video(models.Model):

@@ -2,9 +2,13 @@
 
 django-reversion keeps each admin save of a post as a revision: the post and its
 videos, soundtrack entries, details and links (the admin's inlines). Tags are not
-kept (taggit's through model is not serialised with the post). Nor is the poster:
-a replaced poster's files are deleted, so restoring a version keeps the poster the
-post has now (``Post.keep_poster_of``).
+kept (taggit's through model is not serialised with the post). Nor are the poster
+and the pictures in the body: a replaced image's files are deleted.
+
+Restoring a version (``post_restore_keeping_today``) brings back what was kept and
+leaves as they are now the poster, the pictures, the tags, and whether and when the
+post is live: restoring an old text must never unpublish a post, or publish a draft.
+The restore form shows those values as they are today, and the author may change them.
 
 This module also compares a revision with the one before it, field by field, so the
 author can see what a save changed before restoring an older version.
@@ -12,6 +16,8 @@ author can see what a save changed before restoring an older version.
 
 import difflib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,9 +30,11 @@ from django.utils.timezone import template_localtime
 from reversion.models import Version
 
 from blog.embeds import format_timestamp
-from blog.models import Post, PostDetail, PostLink, PostTrack, Video
+from blog.models import POSTER, Post, PostDetail, PostLink, PostTrack, Video
 
-POSTER_FIELDS = ("poster", "poster_renditions", "poster_width", "poster_height")
+POSTER_FIELDS = POSTER.fields
+# What a restore leaves as it is now, besides what is not versioned at all.
+KEPT_ON_RESTORE = ("status", "published_at", *POSTER_FIELDS)
 VERSIONED_PARTS = {
     "videos": Video,
     "soundtrack": PostTrack,
@@ -39,6 +47,35 @@ VERSIONED_PARTS = {
 reversion.register(Post, exclude=POSTER_FIELDS, follow=tuple(VERSIONED_PARTS))
 for part in VERSIONED_PARTS.values():
     reversion.register(part)
+
+_restoring = ContextVar("restoring_post", default=None)
+
+
+@contextmanager
+def post_restore_keeping_today(post_pk):
+    """While a version of the post ``post_pk`` is restored, keep its ``KEPT_ON_RESTORE``.
+
+    Reversion writes the version back, then the restore form reads the post; the form
+    calls ``restored_post_keep_today`` in between, so it starts from today's values.
+    A deleted post being recovered has no today.
+    """
+    today = Post.objects.filter(pk=post_pk).values(*KEPT_ON_RESTORE).first()
+    token = _restoring.set((str(post_pk), today))
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
+
+
+def restored_post_keep_today(post_pk):
+    """Lay today's ``KEPT_ON_RESTORE`` values over the version just written back."""
+    restoring = _restoring.get()
+    if restoring is None:
+        return
+    restoring_pk, today = restoring
+    if today is not None and str(post_pk) == restoring_pk:
+        Post.objects.filter(pk=post_pk).update(**today)
+
 
 # Long text is compared line by line, short text word by word.
 LINE_DIFF_FIELDS = {"body"}

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image
 
 from blog.images import validate_image
@@ -79,21 +80,48 @@ def test_renditions_are_made_once_in_webp_and_jpeg_and_offered_with_srcset(clien
     assert 'width="1600" height="900"' in content
 
 
-def test_replacing_the_poster_removes_the_old_files():
+def test_replacing_the_poster_removes_the_old_files(django_capture_on_commit_callbacks):
     """A new poster replaces the old one and its renditions in storage."""
     post = PostFactory(poster=ContentFile(image_bytes(), name="first.jpg"))
     old_files = [post.poster.name] + [p for p, _w in post.poster_renditions["jpg"]]
     post.poster = ContentFile(image_bytes(size=(1000, 562)), name="second.jpg")
-    post.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save()
     assert not any(default_storage.exists(name) for name in old_files)
     assert [width for _p, width in post.poster_renditions["jpg"]] == [480, 960]
 
 
-def test_deleting_a_post_deletes_its_poster_files():
+def test_a_replaced_poster_keeps_its_files_until_the_save_commits():
+    """A save that rolls back brings back the old row, and its files are still there."""
+    post = PostFactory(poster=ContentFile(image_bytes(), name="first.jpg"))
+    old_files = [post.poster.name] + [p for p, _w in post.poster_renditions["jpg"]]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post.poster = ContentFile(image_bytes(size=(1000, 562)), name="second.jpg")
+        post.save()
+        raise RuntimeError("something after the save failed")
+    post.refresh_from_db()
+    assert post.poster.name == old_files[0]
+    assert all(default_storage.exists(name) for name in old_files)
+
+
+def test_clearing_the_poster_removes_its_files_after_commit(django_capture_on_commit_callbacks):
+    post = PostFactory(poster=ContentFile(image_bytes(), name="first.jpg"))
+    files = [post.poster.name] + [p for p, _w in post.poster_renditions["webp"]]
+    post.poster = None
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save()
+    assert not any(default_storage.exists(name) for name in files)
+    post.refresh_from_db()
+    assert not post.has_poster
+    assert post.poster_renditions == {}
+
+
+def test_deleting_a_post_deletes_its_poster_files(django_capture_on_commit_callbacks):
     """No orphan files are left behind by a deleted post."""
     post = PostFactory(poster=ContentFile(image_bytes(), name="gone.jpg"))
     files = [post.poster.name] + [p for p, _w in post.poster_renditions["webp"]]
-    post.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.delete()
     assert not any(default_storage.exists(name) for name in files)
 
 

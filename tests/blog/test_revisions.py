@@ -163,7 +163,7 @@ def test_restoring_a_version_keeps_the_current_poster(client, author, settings):
 
 
 def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
-    client, author, settings
+    client, author, settings, django_capture_on_commit_callbacks
 ):
     """The restored post takes the new poster, and today's poster files are removed."""
     url = reverse("admin:blog_post_add")
@@ -179,7 +179,8 @@ def test_a_new_poster_chosen_on_the_restore_form_replaces_the_current_one(
     revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
     form = form_values(client.get(revert_url).content.decode(), "post_form")
     form["poster"] = image_upload("third.jpg")
-    assert client.post(revert_url, form).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(revert_url, form).status_code == 302
 
     post.refresh_from_db()
     assert post.body == "Body."
@@ -319,3 +320,61 @@ def test_previewing_a_restore_with_a_new_poster_leaves_todays_poster_files(clien
     post.refresh_from_db()
     assert post.poster.name == today[0]
     assert all(post.poster.storage.exists(name) for name in today)
+
+
+def test_restoring_a_draft_version_keeps_a_live_post_live(client, author):
+    """History → the first, draft version → Save: readers still see the post."""
+    data = post_form_data(author, status="draft", body="Draft words.")
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+    post = Post.objects.get()
+    _edit(client, post, status="published", body="Published words.")
+    post.refresh_from_db()
+    published_at = post.published_at
+    draft_version = _versions(post)[-1]
+    assert draft_version.field_dict["status"] == "draft"
+
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, draft_version.pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert form["status"] == "published"
+    assert client.post(revert_url, form).status_code == 302
+
+    post.refresh_from_db()
+    assert post.body == "Draft words."
+    assert (post.status, post.published_at) == ("published", published_at)
+    client.logout()
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_restoring_a_published_version_keeps_a_draft_a_draft(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, status="draft", published_at_0="2026-01-05", body="Pulled back.")
+    published_version = _versions(post)[-1]
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, published_version.pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert (form["status"], form["published_at_0"]) == ("draft", "2026-01-05")
+    assert client.post(revert_url, form).status_code == 302
+    post.refresh_from_db()
+    assert (post.body, post.status) == ("Body.", "draft")
+    assert post.published_at.date().isoformat() == "2026-01-05"
+
+
+def test_status_changed_on_the_restore_form_is_what_the_restore_saves(client, author):
+    """The author may still publish or unpublish while restoring, by choosing so."""
+    post = _save_new_post(client, author)
+    _edit(client, post, body="Second words.")
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    form["status"] = "draft"
+    assert client.post(revert_url, form).status_code == 302
+    post.refresh_from_db()
+    assert (post.body, post.status) == ("Body.", "draft")
+
+
+def test_restore_form_says_what_it_brings_back_and_what_it_leaves(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, body="Second words.")
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    page = client.get(revert_url).content.decode()
+    top = page.split("<fieldset")[0]
+    assert "brings back the text, videos, soundtrack, details and links" in top
+    assert "status, publish time, poster, pictures and tags stay as they are now" in top
