@@ -1,24 +1,28 @@
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from blog.forms import PostLinkForm, PostTrackForm, VideoForm
+from blog.forms import CheckedImageField, PostLinkForm, PostTrackForm, VideoForm
+from blog.markup import picture_numbers
 from blog.models import (
     Album,
     Artist,
     Category,
     Credit,
+    Picture,
     Post,
     PostDetail,
     PostLink,
@@ -60,6 +64,11 @@ def _poster_change(request):
     return None
 
 
+def _new_pictures(request):
+    """Does the form upload pictures, which a preview leaves out?"""
+    return any(name.startswith("pictures-") for name in request.FILES)
+
+
 class VideoInline(admin.StackedInline):
     model = Video
     form = VideoForm
@@ -85,6 +94,22 @@ class PostTrackInline(admin.TabularInline):
         own_videos = obj.videos.all() if obj is not None and obj.pk else Video.objects.none()
         formset.form.base_fields["video"].queryset = own_videos
         return formset
+
+
+class PictureInline(admin.TabularInline):
+    model = Picture
+    extra = 0
+    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
+    fields = ["image", "alt", "caption", "reference"]
+    readonly_fields = ["reference"]
+    verbose_name = _("picture in the body")
+    verbose_name_plural = _("pictures in the body")
+
+    @admin.display(description=_("Put it in the body with"))
+    def reference(self, picture):
+        if picture.pk is None:
+            return _("(its number comes with the first save)")
+        return format_html("<code>{}</code>", picture.reference)
 
 
 class PostDetailInline(admin.TabularInline):
@@ -124,7 +149,7 @@ class PostAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
-    inlines = [VideoInline, PostTrackInline, PostDetailInline, PostLinkInline]
+    inlines = [VideoInline, PostTrackInline, PictureInline, PostDetailInline, PostLinkInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Poster"), {"fields": ["poster", "poster_alt"]}),
@@ -133,6 +158,7 @@ class PostAdmin(VersionAdmin):
     ]
 
     object_history_template = "admin/blog/post/object_history.html"
+    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
 
     class Media:
         # Drag handles for ordered inlines, states in the list, room for long fields.
@@ -180,18 +206,58 @@ class PostAdmin(VersionAdmin):
             obj.poster = form.initial.get("poster")
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if not (formset.model is Picture and self._is_preview(request)):
+            return super().save_formset(request, form, formset, change)
+        # As with the poster: a preview writes no picture file, which would outlive it.
+        for picture_form in formset.initial_forms:
+            if "image" in picture_form.changed_data:
+                picture_form.instance.image = picture_form.initial["image"]
+        for picture in formset.save(commit=False):
+            if picture.pk is not None:
+                picture.save()
+        for picture in formset.deleted_objects:
+            picture.delete()
+        return None
+
     def response_add(self, request, obj, post_url_continue=None):
         self._raise_preview(request, obj)
+        self._warn_about_missing_pictures(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         self._raise_preview(request, obj)
+        self._warn_about_missing_pictures(request, obj)
         return super().response_change(request, obj)
+
+    def _warn_about_missing_pictures(self, request, post):
+        numbers = set(post.pictures.values_list("number", flat=True))
+        missing = [number for number in picture_numbers(post.body) if number not in numbers]
+        if missing:
+            self.message_user(
+                request,
+                ngettext(
+                    "The body puts in picture %(numbers)s, which this post does not have; "
+                    "readers see nothing there. Upload it under Pictures in the body, or "
+                    "correct the number.",
+                    "The body puts in pictures %(numbers)s, which this post does not have; "
+                    "readers see nothing there. Upload them under Pictures in the body, or "
+                    "correct the numbers.",
+                    len(missing),
+                )
+                % {"numbers": ", ".join(map(str, missing))},
+                messages.WARNING,
+            )
 
     def _raise_preview(self, request, post):
         if self._is_preview(request):
             raise PreviewRendered(
-                post_preview(request, post.pk, poster_change=_poster_change(request))
+                post_preview(
+                    request,
+                    post.pk,
+                    poster_change=_poster_change(request),
+                    new_pictures=_new_pictures(request),
+                )
             )
 
     # Revisions: reversion keeps each save; the history says what each one changed.

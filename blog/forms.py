@@ -3,7 +3,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from blog.embeds import format_timestamp, parse_timestamp
+from blog.images import validate_image
 from blog.models import PostLink, PostTrack, Video
+
+
+class CheckedImageField(forms.ImageField):
+    """Django's image field with Montage's checks first, so a refusal says why.
+
+    Django's own check opens the file with Pillow and answers every failure, a
+    decompression bomb included, with "not an image or a corrupted image".
+    """
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_image(data)
+        return super().to_python(data)
 
 
 class TimestampField(forms.Field):

@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 RENDITION_WIDTHS = (480, 960, 1440)
 RENDITION_FORMATS = (("webp", "WEBP"), ("jpg", "JPEG"))
+# Smaller than this is a tracking pixel or an icon, not a picture for readers.
+MIN_SIDE = 50
 
 
 def _limits():
@@ -87,6 +89,15 @@ def validate_image(upload):
             _("This image is %(width)d by %(height)d pixels; the limit is %(max)d megapixels."),
             code="image_too_large",
             params={"width": width, "height": height, "max": max_pixels // 1_000_000},
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ValidationError(
+            _(
+                "This image is %(width)d by %(height)d pixels; images need at least "
+                "%(min)d pixels on each side."
+            ),
+            code="image_too_small",
+            params={"width": width, "height": height, "min": MIN_SIDE},
         )
 
 

@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
-from blog.markup import render_markdown
+from blog.markup import outside_images, render_markdown
 from comments.models import Comment
 
 
@@ -169,7 +169,7 @@ class Post(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or POSTER.file in update_fields:
             image_save_prepare(self, POSTER)
-        self.body_html = render_markdown(self.body)
+        self.body_html = self.body_render()
         if update_fields is not None:
             derived = {"body_html"} if "body" in update_fields else set()
             if POSTER.file in update_fields:
@@ -179,6 +179,35 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        outside = outside_images(self.body)
+        if outside:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        _(
+                            "The body shows an image from another site (%(address)s), which "
+                            "would load before readers ask for it. Upload it under "
+                            "Pictures below and put it in the body with ![](image:N)."
+                        ),
+                        code="outside_image",
+                        params={"address": outside[0]},
+                    )
+                }
+            )
+
+    def body_render(self):
+        """The body as readers see it, with the post's own pictures put in place."""
+        pictures = {} if self._state.adding else {p.number: p for p in self.pictures.all()}
+        return render_markdown(self.body, pictures=pictures)
+
+    def body_render_again(self):
+        """Store the body anew after its pictures changed (one UPDATE, no other side effect)."""
+        Post.objects.filter(pk=self.pk).update(
+            body_html=self.body_render(), updated_at=timezone.now()
+        )
 
     def delete_files(self):
         """Remove the poster and its renditions once the deletion commits."""
@@ -219,6 +248,71 @@ class Post(models.Model):
 
 
 POSTER = ImageSlot("poster", "poster_renditions", "poster_width", "poster_height")
+
+
+class Picture(models.Model):
+    """A picture in a post's body, placed there by the reference ``![](image:N)``.
+
+    ``number`` is the N: given once, on the first save, and never changed, so the
+    body's references survive pictures being added or removed.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="pictures")
+    number = models.PositiveSmallIntegerField(editable=False)
+    image = models.ImageField(
+        upload_to="pictures/%Y/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image],
+        help_text=_("JPEG, PNG or WebP. Location and camera data are removed on upload."),
+    )
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text=_("Shown under the picture (optional).")
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="picture_unique_number")
+        ]
+
+    def __str__(self):
+        return _("Picture %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            highest = self.post.pictures.aggregate(highest=models.Max("number"))["highest"]
+            self.number = (highest or 0) + 1
+        image_save_prepare(self, PICTURE)
+        super().save(*args, **kwargs)
+        self.post.body_render_again()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.post.body_render_again()
+        return result
+
+    @property
+    def reference(self):
+        return f"![](image:{self.number})"
+
+    @property
+    def srcsets(self):
+        return srcsets(self.renditions, storage=self.image.storage)
+
+    def delete_files(self):
+        image_files_delete(self.image.name, self.renditions, storage=self.image.storage)
+
+
+PICTURE = ImageSlot("image", "renditions", "width", "height")
 
 
 class Video(models.Model):

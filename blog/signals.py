@@ -15,6 +15,7 @@ from blog.models import (
     Album,
     Artist,
     Credit,
+    Picture,
     Post,
     PostDetail,
     PostLink,
@@ -88,6 +89,8 @@ def tag_renamed(sender, instance, **kwargs):
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="blog.poster_files")
-def post_deleted(sender, instance, **kwargs):
-    """A deleted post's poster and renditions go with it (derived files)."""
+@receiver(post_delete, sender=Picture, dispatch_uid="blog.picture_files")
+def image_owner_deleted(sender, instance, **kwargs):
+    """A deleted post's poster, or a deleted picture, takes its files with it (derived
+    files), also when the row goes in a cascade or a queryset's delete()."""
     instance.delete_files()

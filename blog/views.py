@@ -106,17 +106,17 @@ def post_detail(request, slug):
     return _post_page(request, post, parts, form=form, status=status)
 
 
-def post_preview(request, post_pk, *, poster_change=None):
+def post_preview(request, post_pk, *, poster_change=None, new_pictures=False):
     """The post page as readers will see it, for changes the author has not saved.
 
     The admin calls this inside the transaction that holds the unsaved changes and
     rolls it back afterwards, so nothing here may outlive the request: the parts are
     built fresh and never cached. ``poster_change`` ("replaced" or "removed") says
-    the poster shown is the saved one, left as it is (new files would outlive the
-    rollback, and removing the old ones could not be undone).
+    the poster shown is the saved one, and ``new_pictures`` that new pictures are
+    left out: files written for them would outlive the rollback.
     """
     post = post_page_queryset(request.user, with_neighbours=True).get(pk=post_pk)
-    preview = {"poster_change": poster_change}
+    preview = {"poster_change": poster_change, "new_pictures": new_pictures}
     return _post_page(request, post, build_parts(post), preview=preview)
 
 

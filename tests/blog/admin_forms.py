@@ -101,6 +101,8 @@ def post_form_data(author, **overrides):
         "soundtrack-0-position": "1",
         "soundtrack-0-track": TrackFactory(title="Hearts on Fire").pk,
         "soundtrack-0-starts_at": "1:35",
+        "pictures-TOTAL_FORMS": "0",
+        "pictures-INITIAL_FORMS": "0",
         "details-TOTAL_FORMS": "0",
         "details-INITIAL_FORMS": "0",
         "links-TOTAL_FORMS": "0",
