@@ -1,9 +1,12 @@
 import json
+from itertools import groupby
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,8 +17,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.conf import initial_row_values
+from comments.conf import given_values, initial_row_values
 from comments.models import Comment, DiscussionSettings
+from comments.options import OPTIONS
 from comments.privacy import person_erase, person_export
 from comments.services import (
     comment_approve,
@@ -317,30 +321,65 @@ class CommentAdmin(admin.ModelAdmin):
         return redirect("admin:comments_comment_changelist")
 
 
+def _fieldsets():
+    """The admin's fieldsets, in the order ``OPTIONS`` declares the author's options."""
+    in_admin = [option for option in OPTIONS if option.in_admin]
+    return [
+        (title, {"fields": [option.name for option in options]})
+        for title, options in groupby(in_admin, key=attrgetter("fieldset"))
+    ]
+
+
+def plain_bounds(db_field, kwargs):
+    """Give a number's form field its model field's bounds and their one sentence.
+
+    Without this the form field keeps its own "Ensure this value is greater than or
+    equal to 0." for a positive field, ahead of the model's plain sentence.
+    """
+    for validator in db_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+        else:
+            continue
+        errors = kwargs.setdefault("error_messages", {})
+        for code in ("invalid", "min_value", "max_value"):
+            errors.setdefault(code, validator.message)
+    return kwargs
+
+
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One settings page: the list opens it, and it can be neither added nor deleted."""
 
-    fieldsets = [
-        (
-            _("Moderation"),
-            {
-                "fields": [
-                    "approve_returning_commenters",
-                    "max_links",
-                    "moderation_words",
-                    "disallowed_words",
-                ]
-            },
-        ),
-        (_("Comment pages"), {"fields": ["close_after_days", "thread_depth", "per_page"]}),
-        (_("Email"), {"fields": ["notify_pending", "notify_approved"]}),
-        (_("Privacy"), {"fields": ["ip_retention_days"]}),
-    ]
+    fieldsets = _fieldsets()
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
     class Media:
         css = {"all": ["comments/settings-form.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **plain_bounds(db_field, kwargs))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Say at each field what the project sets, and whether it still applies."""
+        form = super().get_form(request, obj, change, **kwargs)
+        saved = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).exists()
+        for name, given in given_values().items():
+            if name not in form.base_fields:
+                continue
+            if saved:
+                note = _(
+                    "%(setting)s=%(shown)s is set in %(origin)s; the value saved here applies."
+                )
+            else:
+                note = _("%(setting)s=%(shown)s is set in %(origin)s: it applies until you save.")
+            field = form.base_fields[name]
+            field.help_text = format_html(
+                '{}<span class="given-setting">{}</span>', field.help_text, note % vars(given)
+            )
+        return form
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {
