@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from blog.forms import PostLinkForm, PostTrackForm, VideoForm
+from blog.forms import PostLinkForm, PostTrackForm, PostTrackFormSet, VideoForm, plain_bounds
 from blog.models import (
     Album,
     Artist,
@@ -45,16 +45,34 @@ class PreviewRendered(Exception):
         self.response = response
 
 
-class VideoInline(admin.StackedInline):
+class PlainNumbers:
+    """Number fields refused with their model field's one plain sentence."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **plain_bounds(db_field, kwargs))
+
+
+class TitleFirst(PlainNumbers):
+    """The title comes first and takes the cursor, on the page and in a + popup."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "title":
+            field.widget.attrs["autofocus"] = True
+        return field
+
+
+class VideoInline(PlainNumbers, admin.StackedInline):
     model = Video
     form = VideoForm
     extra = 0
     min_num = 0
 
 
-class PostTrackInline(admin.TabularInline):
+class PostTrackInline(PlainNumbers, admin.TabularInline):
     model = PostTrack
     form = PostTrackForm
+    formset = PostTrackFormSet
     extra = 0
     autocomplete_fields = ["track"]
     verbose_name = _("soundtrack entry")
@@ -72,13 +90,13 @@ class PostTrackInline(admin.TabularInline):
         return formset
 
 
-class PostDetailInline(admin.TabularInline):
+class PostDetailInline(PlainNumbers, admin.TabularInline):
     model = PostDetail
     extra = 0
     verbose_name_plural = _("details box")
 
 
-class PostLinkInline(admin.TabularInline):
+class PostLinkInline(PlainNumbers, admin.TabularInline):
     model = PostLink
     form = PostLinkForm
     extra = 0
@@ -306,15 +324,16 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.post_count
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(PlainNumbers, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["artist"]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(TitleFirst, admin.ModelAdmin):
     list_display = ["title", "album", "chart_peak"]
+    fields = ["title", "album", "chart_position", "chart_name"]
     search_fields = ["title", "artists__name", "album__title"]
     autocomplete_fields = ["album"]
     inlines = [CreditInline]
@@ -324,8 +343,9 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Album)
-class AlbumAdmin(admin.ModelAdmin):
+class AlbumAdmin(TitleFirst, admin.ModelAdmin):
     list_display = ["title", "label", "release_date", "certification", "chart_peak"]
+    fields = ["title", "label", "release_date", "certification", "chart_position", "chart_name"]
     search_fields = ["title", "label"]
 
 
