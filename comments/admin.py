@@ -12,7 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,6 +35,15 @@ MODERATION_ACTIONS = {
     "spam": (comment_mark_spam, _("Mark as spam"), _("marked as spam")),
     "trash": (comment_trash, _("Move to trash"), _("moved to the trash")),
     "restore": (comment_restore, _("Back to moderation"), _("sent back to moderation")),
+}
+
+
+# The row buttons, short to fit; a comment has no button for the state it is in.
+ROW_ACTIONS = [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))]
+ROW_ACTION_DONE = {
+    Comment.Status.APPROVED: "approve",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.TRASH: "trash",
 }
 
 
@@ -127,6 +137,30 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("target")
 
+    def get_list_display(self, request):
+        """The columns, then one-click Approve, Spam and Trash for each row.
+
+        The list is one ``<form>``, so each button posts it to that comment's own
+        moderation URL (``formaction``), with this page's address to come back to.
+        """
+        back = urlencode({"next": request.get_full_path()})
+
+        @admin.display(description=_("Moderate"))
+        def moderate(comment):
+            return format_html_join(
+                " ",
+                '<button type="submit" class="button row-action" formaction="{}?{}" '
+                'aria-label="{} the comment by {}">{}</button>',
+                (
+                    (reverse(f"admin:comments_comment_{name}", args=[comment.pk]), back,
+                     label, comment.name, label)
+                    for name, label in ROW_ACTIONS
+                    if name != ROW_ACTION_DONE.get(comment.status)
+                ),
+            )  # fmt: skip
+
+        return [*super().get_list_display(request), moderate]
+
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         return Truncator(comment.text).chars(80)
@@ -212,7 +246,7 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             service(comments=[comment])
             self.message_user(request, _("The comment was %(done)s.") % {"done": done})
-            return redirect("admin:comments_comment_changelist")
+            return redirect(self._back_to_list(request))
         context = {
             **self.admin_site.each_context(request),
             "title": label,
@@ -221,6 +255,16 @@ class CommentAdmin(admin.ModelAdmin):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/comments/comment/moderate.html", context)
+
+    def _back_to_list(self, request):
+        """The list page the row's button was on, filters and all, else the queue."""
+        back = request.GET.get("next", "")
+        changelist = reverse("admin:comments_comment_changelist")
+        if back.startswith(changelist) and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return back
+        return changelist
 
     def _privacy_context(self, request, **extra):
         return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
