@@ -131,6 +131,9 @@ class CommentAdmin(admin.ModelAdmin):
     change_form_template = "admin/comments/comment/change_form_with_reply.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        css = {"all": ["comments/comment-list.css"]}
+
     def has_add_permission(self, request):
         return False
 
