@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from blog.models import Post, PostTrack, Track
 from tests.blog.admin_forms import form_values, post_form_data
-from tests.factories import TrackFactory, VideoFactory
+from tests.factories import ArtistFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,36 @@ def test_a_chart_position_out_of_range_is_refused_plainly(client, author, positi
     assert MACHINE_WORDS not in page
     assert 'value="War"' in page
     assert not Track.objects.exists()
+
+
+def test_a_credit_position_out_of_range_is_refused_plainly(client, author):
+    data = {
+        "title": "War",
+        "chart_position": "",
+        "chart_name": "",
+        "credits-TOTAL_FORMS": "1",
+        "credits-INITIAL_FORMS": "0",
+        "credits-0-artist": ArtistFactory().pk,
+        "credits-0-role": "performer",
+        "credits-0-position": "-1",
+    }
+    page = client.post(reverse("admin:blog_track_add"), data).content.decode()
+    assert page.count("Enter a position from 0 to 1000.") == 1
+    assert MACHINE_WORDS not in page
+    assert not Track.objects.exists()
+
+
+@pytest.mark.parametrize("inline", ["details", "links"])
+def test_detail_and_link_positions_out_of_range_are_refused_plainly(client, author, inline):
+    row = {"label": "Filmed in", "value": "Wyoming"}
+    if inline == "links":
+        row = {"title": "Rocky IV on Wikipedia", "url": "https://en.wikipedia.org/wiki/Rocky_IV"}
+    data = post_form_data(
+        author,
+        **{f"{inline}-TOTAL_FORMS": "1", f"{inline}-0-position": "5000"},
+        **{f"{inline}-0-{name}": value for name, value in row.items()},
+    )
+    page = client.post(reverse("admin:blog_post_add"), data).content.decode()
+    assert page.count("Enter a position from 0 to 1000.") == 1
+    assert MACHINE_WORDS not in page
+    assert not Post.objects.exists()
