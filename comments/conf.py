@@ -95,8 +95,7 @@ def given_values(environ=None):
             raw = getattr(settings, option.setting)
             value = option.from_setting(raw)
             found = Given(value, option.setting, repr(raw), "Django's settings")
-        elif option.setting in environ:
-            raw = environ[option.setting]
+        elif (raw := environ.get(option.setting)) is not None:
             found = Given(None, option.setting, raw, "the environment")
             try:
                 value = option.parse(raw)

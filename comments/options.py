@@ -12,6 +12,7 @@ This module imports no model, so ``comments.models`` can use it.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import format_lazy
@@ -56,7 +57,7 @@ class Option:
     default: object = None
     bounds: tuple[int, int] | None = None
 
-    @property
+    @cached_property
     def setting(self):
         """Its name in Django's settings and in the environment."""
         return f"COMMENTS_{self.name.upper()}"
