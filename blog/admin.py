@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from blog.forms import CheckedImageField, PostLinkForm, PostTrackForm, VideoForm
+from blog.forms import (
+    CheckedImageField,
+    PostLinkForm,
+    PostTrackForm,
+    PostTrackFormSet,
+    VideoForm,
+    plain_bounds,
+)
 from blog.markup import picture_numbers
 from blog.models import (
     Album,
@@ -69,16 +76,34 @@ def _new_pictures(request):
     return any(name.startswith("pictures-") for name in request.FILES)
 
 
-class VideoInline(admin.StackedInline):
+class PlainNumbers:
+    """Number fields refused with their model field's one plain sentence."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **plain_bounds(db_field, kwargs))
+
+
+class TitleFirst(PlainNumbers):
+    """The title comes first and takes the cursor, on the page and in a + popup."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "title":
+            field.widget.attrs["autofocus"] = True
+        return field
+
+
+class VideoInline(PlainNumbers, admin.StackedInline):
     model = Video
     form = VideoForm
     extra = 0
     min_num = 0
 
 
-class PostTrackInline(admin.TabularInline):
+class PostTrackInline(PlainNumbers, admin.TabularInline):
     model = PostTrack
     form = PostTrackForm
+    formset = PostTrackFormSet
     extra = 0
     autocomplete_fields = ["track"]
     verbose_name = _("soundtrack entry")
@@ -96,7 +121,7 @@ class PostTrackInline(admin.TabularInline):
         return formset
 
 
-class PictureInline(admin.TabularInline):
+class PictureInline(PlainNumbers, admin.TabularInline):
     model = Picture
     extra = 0
     formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
@@ -112,13 +137,13 @@ class PictureInline(admin.TabularInline):
         return format_html("<code>{}</code>", picture.reference)
 
 
-class PostDetailInline(admin.TabularInline):
+class PostDetailInline(PlainNumbers, admin.TabularInline):
     model = PostDetail
     extra = 0
     verbose_name_plural = _("details box")
 
 
-class PostLinkInline(admin.TabularInline):
+class PostLinkInline(PlainNumbers, admin.TabularInline):
     model = PostLink
     form = PostLinkForm
     extra = 0
@@ -386,15 +411,16 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.post_count
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(PlainNumbers, admin.TabularInline):
     model = Credit
     extra = 1
     autocomplete_fields = ["artist"]
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(TitleFirst, admin.ModelAdmin):
     list_display = ["title", "album", "chart_peak"]
+    fields = ["title", "album", "chart_position", "chart_name"]
     search_fields = ["title", "artists__name", "album__title"]
     autocomplete_fields = ["album"]
     inlines = [CreditInline]
@@ -404,8 +430,9 @@ class TrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Album)
-class AlbumAdmin(admin.ModelAdmin):
+class AlbumAdmin(TitleFirst, admin.ModelAdmin):
     list_display = ["title", "label", "release_date", "certification", "chart_peak"]
+    fields = ["title", "label", "release_date", "certification", "chart_position", "chart_name"]
     search_fields = ["title", "label"]
 
 

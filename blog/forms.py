@@ -1,10 +1,31 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from blog.embeds import format_timestamp, parse_timestamp
 from blog.images import validate_image
-from blog.models import PostLink, PostTrack, Video
+from blog.models import Post, PostLink, PostTrack, Video
+
+
+def plain_bounds(db_field, kwargs):
+    """Give a number's form field its model field's bounds and their one sentence.
+
+    Without this a positive field's form field says "Ensure this value is greater
+    than or equal to 0." before the model's own sentence is ever reached.
+    """
+    for validator in db_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+        else:
+            continue
+        errors = kwargs.setdefault("error_messages", {})
+        for code in ("invalid", "min_value", "max_value"):
+            errors.setdefault(code, validator.message)
+    return kwargs
 
 
 class CheckedImageField(forms.ImageField):
@@ -78,3 +99,59 @@ class PostLinkForm(forms.ModelForm):
     class Meta:
         model = PostLink
         fields = ["position", "title", "url"]
+
+
+# The post form's video rows, read again by PostTrackFormSet to learn their lengths.
+VideoFormSet = inlineformset_factory(Post, Video, form=VideoForm, extra=0)
+
+
+class PostTrackFormSet(BaseInlineFormSet):
+    """The soundtrack rows, each starting inside the video it plays in.
+
+    The video may be new or changed in the same submission (a track typed in the same
+    form as its video), so its length is read from the post form's video rows, as
+    sent, and only from the database when they were not sent.
+    """
+
+    videos_prefix = "videos"
+
+    def clean(self):
+        super().clean()
+        lengths, first = self._video_lengths()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("starts_at") is None:
+                continue
+            video = data.get("video")
+            length = lengths.get(video.pk) if video else first
+            if length is not None and data["starts_at"] > length:
+                form.add_error(
+                    "starts_at",
+                    ValidationError(
+                        _("A track can't start after the video ends (%(end)s)."),
+                        code="after_the_end",
+                        params={"end": format_timestamp(length)},
+                    ),
+                )
+
+    def _video_lengths(self):
+        """Each video's length by id, and the first video's (the one "empty" means)."""
+        if f"{self.videos_prefix}-TOTAL_FORMS" not in self.data:
+            videos = list(self.instance.videos.all()) if self.instance.pk else []
+            rows = [(video.position, video.pk, video.duration_seconds) for video in videos]
+        else:
+            rows = self._sent_video_rows()
+        rows.sort(key=lambda row: (row[0], row[1] is None))
+        lengths = {pk: length for _, pk, length in rows if pk is not None}
+        return lengths, rows[0][2] if rows else None
+
+    def _sent_video_rows(self):
+        videos = VideoFormSet(self.data, instance=self.instance, prefix=self.videos_prefix)
+        if not videos.is_valid():
+            # The video rows show their own errors; a length there is not yet known.
+            return []
+        return [
+            (row["position"], row["id"].pk if row.get("id") else None, row["duration_seconds"])
+            for row in videos.cleaned_data
+            if row and not row.get("DELETE")
+        ]

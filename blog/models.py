@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -315,6 +316,26 @@ class Picture(models.Model):
 PICTURE = ImageSlot("image", "renditions", "width", "height")
 
 
+def _bounded(low, high, message):
+    """Both ends of a number's range, refused with the one sentence that names it."""
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+# Longer than any film a post is built around (the longest cut on YouTube runs ~12 h).
+MAX_VIDEO_SECONDS = 24 * 3600
+_VIDEO_LENGTH = format_lazy(
+    _("Enter the length in seconds, from 1 to {most} (24 hours)."), most=MAX_VIDEO_SECONDS
+)
+_TRACK_START = _("A track can't start after 24:00:00, the longest a video may be.")
+# Charts publish at most a few hundred places (Billboard 200, Oricon's top 300).
+MAX_CHART_POSITION = 500
+_CHART_POSITION = format_lazy(
+    _("Enter a chart position from 1 to {most}."), most=MAX_CHART_POSITION
+)
+# Order in a list: dragged into place in the admin, so far fewer than this.
+POSITION = _bounded(0, 1000, _("Enter a position from 0 to 1000."))
+
+
 class Video(models.Model):
     class Provider(models.TextChoices):
         YOUTUBE = YOUTUBE, "YouTube"
@@ -334,13 +355,16 @@ class Video(models.Model):
         help_text=_("Names the player for screen readers, e.g. “Rocky IV training montage”."),
     )
     duration_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Length in seconds, shown on the play button.")
+        null=True,
+        blank=True,
+        validators=_bounded(1, MAX_VIDEO_SECONDS, _VIDEO_LENGTH),
+        help_text=_("Length in seconds, shown on the play button."),
     )
     provider = models.CharField(max_length=10, choices=Provider, editable=False)
     video_id = models.CharField(max_length=20, editable=False)
     vimeo_hash = models.CharField(max_length=20, blank=True, editable=False)
     start_seconds = models.PositiveIntegerField(default=0, editable=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=POSITION)
 
     class Meta:
         ordering = ["position", "id"]
@@ -399,7 +423,10 @@ class ChartPeak(models.Model):
     """A peak position on a named chart, e.g. No. 2 on the Billboard Hot 100."""
 
     chart_position = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Highest position reached, e.g. 2.")
+        null=True,
+        blank=True,
+        validators=_bounded(1, MAX_CHART_POSITION, _CHART_POSITION),
+        help_text=_("Highest position reached, e.g. 2."),
     )
     chart_name = models.CharField(
         max_length=100, blank=True, help_text=_("Which chart, e.g. Billboard Hot 100.")
@@ -472,7 +499,7 @@ class Credit(models.Model):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="credits")
     artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="credits")
     role = models.CharField(max_length=10, choices=Role)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=POSITION)
 
     class Meta:
         ordering = ["position", "id"]
@@ -491,7 +518,7 @@ class PostTrack(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="soundtrack")
     track = models.ForeignKey(Track, on_delete=models.PROTECT, related_name="post_links")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=POSITION)
     video = models.ForeignKey(
         Video,
         on_delete=models.SET_NULL,
@@ -505,6 +532,7 @@ class PostTrack(models.Model):
     starts_at = models.PositiveIntegerField(
         null=True,
         blank=True,
+        validators=_bounded(0, MAX_VIDEO_SECONDS, _TRACK_START),
         help_text=_(
             "Where the track starts in the video, e.g. 1:35. Leave empty for a track that is "
             "not in the clip: it is listed under “Also on the album”."
@@ -539,7 +567,7 @@ class PostDetail(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="details")
     label = models.CharField(max_length=100)
     value = models.CharField(max_length=300)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=POSITION)
 
     class Meta:
         ordering = ["position", "id"]
@@ -556,7 +584,7 @@ class PostLink(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(max_length=200)
     url = models.URLField("URL", max_length=500)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, validators=POSITION)
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,21 +1,26 @@
 import json
+from itertools import groupby
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.conf import initial_row_values
+from comments.conf import given_values, initial_row_values
 from comments.models import Comment, DiscussionSettings
+from comments.options import OPTIONS
 from comments.privacy import person_erase, person_export
 from comments.services import (
     comment_approve,
@@ -30,6 +35,15 @@ MODERATION_ACTIONS = {
     "spam": (comment_mark_spam, _("Mark as spam"), _("marked as spam")),
     "trash": (comment_trash, _("Move to trash"), _("moved to the trash")),
     "restore": (comment_restore, _("Back to moderation"), _("sent back to moderation")),
+}
+
+
+# The row buttons, short to fit; a comment has no button for the state it is in.
+ROW_ACTIONS = [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))]
+ROW_ACTION_DONE = {
+    Comment.Status.APPROVED: "approve",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.TRASH: "trash",
 }
 
 
@@ -117,11 +131,38 @@ class CommentAdmin(admin.ModelAdmin):
     change_form_template = "admin/comments/comment/change_form_with_reply.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    class Media:
+        css = {"all": ["comments/comment-list.css"]}
+
     def has_add_permission(self, request):
         return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("target")
+
+    def get_list_display(self, request):
+        """The columns, then one-click Approve, Spam and Trash for each row.
+
+        The list is one ``<form>``, so each button posts it to that comment's own
+        moderation URL (``formaction``), with this page's address to come back to.
+        """
+        back = urlencode({"next": request.get_full_path()})
+
+        @admin.display(description=_("Moderate"))
+        def moderate(comment):
+            return format_html_join(
+                " ",
+                '<button type="submit" class="button row-action" formaction="{}?{}" '
+                'aria-label="{} the comment by {}">{}</button>',
+                (
+                    (reverse(f"admin:comments_comment_{name}", args=[comment.pk]), back,
+                     label, comment.name, label)
+                    for name, label in ROW_ACTIONS
+                    if name != ROW_ACTION_DONE.get(comment.status)
+                ),
+            )  # fmt: skip
+
+        return [*super().get_list_display(request), moderate]
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):
@@ -208,7 +249,7 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             service(comments=[comment])
             self.message_user(request, _("The comment was %(done)s.") % {"done": done})
-            return redirect("admin:comments_comment_changelist")
+            return redirect(self._back_to_list(request))
         context = {
             **self.admin_site.each_context(request),
             "title": label,
@@ -217,6 +258,16 @@ class CommentAdmin(admin.ModelAdmin):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/comments/comment/moderate.html", context)
+
+    def _back_to_list(self, request):
+        """The list page the row's button was on, filters and all, else the queue."""
+        back = request.GET.get("next", "")
+        changelist = reverse("admin:comments_comment_changelist")
+        if back.startswith(changelist) and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return back
+        return changelist
 
     def _privacy_context(self, request, **extra):
         return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
@@ -317,30 +368,65 @@ class CommentAdmin(admin.ModelAdmin):
         return redirect("admin:comments_comment_changelist")
 
 
+def _fieldsets():
+    """The admin's fieldsets, in the order ``OPTIONS`` declares the author's options."""
+    in_admin = [option for option in OPTIONS if option.in_admin]
+    return [
+        (title, {"fields": [option.name for option in options]})
+        for title, options in groupby(in_admin, key=attrgetter("fieldset"))
+    ]
+
+
+def plain_bounds(db_field, kwargs):
+    """Give a number's form field its model field's bounds and their one sentence.
+
+    Without this the form field keeps its own "Ensure this value is greater than or
+    equal to 0." for a positive field, ahead of the model's plain sentence.
+    """
+    for validator in db_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+        else:
+            continue
+        errors = kwargs.setdefault("error_messages", {})
+        for code in ("invalid", "min_value", "max_value"):
+            errors.setdefault(code, validator.message)
+    return kwargs
+
+
 @admin.register(DiscussionSettings)
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One settings page: the list opens it, and it can be neither added nor deleted."""
 
-    fieldsets = [
-        (
-            _("Moderation"),
-            {
-                "fields": [
-                    "approve_returning_commenters",
-                    "max_links",
-                    "moderation_words",
-                    "disallowed_words",
-                ]
-            },
-        ),
-        (_("Comment pages"), {"fields": ["close_after_days", "thread_depth", "per_page"]}),
-        (_("Email"), {"fields": ["notify_pending", "notify_approved"]}),
-        (_("Privacy"), {"fields": ["ip_retention_days"]}),
-    ]
+    fieldsets = _fieldsets()
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
     class Media:
         css = {"all": ["comments/settings-form.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **plain_bounds(db_field, kwargs))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Say at each field what the project sets, and whether it still applies."""
+        form = super().get_form(request, obj, change, **kwargs)
+        saved = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).exists()
+        for name, given in given_values().items():
+            if name not in form.base_fields:
+                continue
+            if saved:
+                note = _(
+                    "%(setting)s=%(shown)s is set in %(origin)s; the value saved here applies."
+                )
+            else:
+                note = _("%(setting)s=%(shown)s is set in %(origin)s: it applies until you save.")
+            field = form.base_fields[name]
+            field.help_text = format_html(
+                '{}<span class="given-setting">{}</span>', field.help_text, note % vars(given)
+            )
+        return form
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {

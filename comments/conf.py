@@ -1,12 +1,17 @@
-"""The discussion settings: one place to read the moderation rules and limits.
+"""The discussion settings in force: ``discussion_settings()``.
 
-Each value comes from, first to last:
+Each option is declared once, in ``comments.options.OPTIONS``, and takes its value
+from, first to last:
 
-1. the author's ``DiscussionSettings`` row, edited in the admin, for the values an
-   author decides (moderation rules and words, closing, threading, notifications,
-   IP retention), once it has been saved;
-2. a Django setting named ``COMMENTS_<NAME>`` when the project sets one;
-3. the default below (WordPress's defaults where WordPress has one).
+1. the author's ``DiscussionSettings`` row, edited in the admin, for the author's
+   options, once it has been saved;
+2. ``COMMENTS_<NAME>`` in Django's settings, when the project (or a test) sets one;
+3. ``COMMENTS_<NAME>`` in the environment;
+4. the default: the model field's for the author's options, the declared one otherwise.
+
+So for the author's options the environment only gives starting values: once the
+author saves the settings page, the saved values apply, and the page says which
+environment values it overrides.
 
 The row is read through the cache, so a page pays no query for it. Saving it writes
 the new values to the cache: with a shared cache (Redis) every process sees them at once;
@@ -14,63 +19,42 @@ with the local-memory cache, which is per process, other processes within
 ``SETTINGS_CACHE_SECONDS``.
 """
 
-from dataclasses import dataclass, field, fields, replace
+import os
+from dataclasses import dataclass, field, make_dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from comments.models import (
-    MAX_DAYS,
-    SETTINGS_CACHE_KEY,
-    SETTINGS_CACHE_SECONDS,
-    DiscussionSettings,
+from comments.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, DiscussionSettings
+from comments.options import FLAG, NUMBER, OPTIONS, between
+
+
+def _default(option):
+    if option.in_admin:
+        return option.from_row(DiscussionSettings._meta.get_field(option.name).get_default())
+    return option.default
+
+
+DiscussionConfig = make_dataclass(
+    "DiscussionConfig",
+    [(option.name, type(_default(option)), field(default=_default(option))) for option in OPTIONS],
+    frozen=True,
 )
+DiscussionConfig.__doc__ = "The value of every option in ``comments.options.OPTIONS``."
 
 
 @dataclass(frozen=True)
-class DiscussionConfig:
-    # Models that may carry comments, as "app_label.ModelName".
-    target_models: tuple[str, ...] = ()
-    # WordPress: comment_previously_approved, on by default.
-    approve_returning_commenters: bool = True
-    # WordPress: comment_max_links = 2; a comment is held when its count reaches it.
-    max_links: int = 2
-    moderation_words: tuple[str, ...] = ()
-    disallowed_words: tuple[str, ...] = ()
-    # WordPress: close_comments_days_old, off (0) by default.
-    close_after_days: int = 0
-    thread_depth: int = 5
-    per_page: int = 50
-    # WordPress refuses a second comment from one IP or email within 15 seconds.
-    flood_seconds: int = 15
-    # A person needs a few seconds to read a post and type; a bot posts at once.
-    min_seconds_to_post: int = 3
-    # How long a page's comment form stays valid before it asks to be sent again.
-    max_form_age_seconds: int = 7 * 24 * 3600
-    notify_pending: bool = True
-    notify_approved: bool = False
-    # Commenters' IP addresses and browsers are kept this long, then erased
-    # (manage.py purge_comment_ips, meant for a daily cron job).
-    ip_retention_days: int = 30
-    # How long the rendered approved thread is cached (0 turns the cache off).
-    cache_seconds: int = 600
-    # Reading the client's address: 0 trusts REMOTE_ADDR; N > 0 takes the address the
-    # nearest of N trusted proxies saw, from the right of X-Forwarded-For.
-    trusted_proxies: int = 0
-    checks: tuple[str, ...] = field(
-        default=(
-            "comments.checks.staff_author",
-            "comments.checks.honeypot",
-            "comments.checks.posted_too_fast",
-            "comments.checks.flood",
-            "comments.checks.duplicate",
-            "comments.checks.disallowed_words",
-            "comments.checks.moderation_words",
-            "comments.checks.too_many_links",
-            "comments.checks.returning_commenter",
-        )
-    )
+class Given:
+    """A value the project gives an option: from Django's settings or the environment."""
+
+    value: object
+    setting: str
+    shown: str  # as the deployer wrote it
+    origin: str  # "the environment" or "Django's settings"
+
+    def __str__(self):
+        return f"{self.setting}={self.shown} in {self.origin}"
 
 
 def discussion_settings():
@@ -83,28 +67,63 @@ def discussion_settings():
     return replace(project_settings(), **overrides)
 
 
+def project_settings():
+    """The values from Django's settings and the environment over the defaults."""
+    return DiscussionConfig(**{name: given.value for name, given in given_values().items()})
+
+
 def initial_row_values():
     """What the admin's settings form starts from before the author first saves it."""
     config = project_settings()
-    values = {name: getattr(config, name) for name in DiscussionSettings.editable_names()}
-    for name in ("moderation_words", "disallowed_words"):
-        values[name] = "\n".join(values[name])
-    return values
+    return {
+        option.name: option.to_row(getattr(config, option.name))
+        for option in OPTIONS
+        if option.in_admin
+    }
 
 
-def project_settings():
-    """The values from Django's settings (``COMMENTS_*``) and the defaults above."""
-    values = {}
-    for option in fields(DiscussionConfig):
-        name = f"COMMENTS_{option.name.upper()}"
-        if hasattr(settings, name):
-            value = getattr(settings, name)
-            values[option.name] = tuple(value) if isinstance(value, list) else value
-    if values.get("thread_depth", 1) < 1 or values.get("per_page", 1) < 1:
-        raise ImproperlyConfigured(
-            "COMMENTS_THREAD_DEPTH and COMMENTS_PER_PAGE must be at least 1."
-        )
-    for name in ("close_after_days", "ip_retention_days"):
-        if not 0 <= values.get(name, 0) <= MAX_DAYS:
-            raise ImproperlyConfigured(f"COMMENTS_{name.upper()} must be 0 to {MAX_DAYS}.")
-    return DiscussionConfig(**values)
+def given_values(environ=None):
+    """What Django's settings and the environment give each option, checked.
+
+    A value that is not allowed stops startup (``CommentsConfig.ready``) with an
+    ``ImproperlyConfigured`` sentence naming the variable and the allowed values.
+    """
+    environ = os.environ if environ is None else environ
+    given = {}
+    for option in OPTIONS:
+        if hasattr(settings, option.setting):
+            raw = getattr(settings, option.setting)
+            value = option.from_setting(raw)
+            found = Given(value, option.setting, repr(raw), "Django's settings")
+        elif (raw := environ.get(option.setting)) is not None:
+            found = Given(None, option.setting, raw, "the environment")
+            try:
+                value = option.parse(raw)
+            except ValueError as error:
+                raise ImproperlyConfigured(f"{found} is refused. {error}") from None
+            found = replace(found, value=value)
+        else:
+            continue
+        _check(option, found)
+        given[option.name] = found
+    return given
+
+
+def _check(option, found):
+    value = found.value
+    if option.kind == FLAG and not isinstance(value, bool):
+        raise ImproperlyConfigured(f"{found} is refused. Write True or False.")
+    if option.kind == NUMBER and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ImproperlyConfigured(f"{found} is refused. Write a whole number.")
+    for validator in option_validators(option):
+        try:
+            validator(value)
+        except ValidationError as error:
+            raise ImproperlyConfigured(f"{found} is refused. {error.messages[0]}") from None
+
+
+def option_validators(option):
+    """The checks a value of this option must pass: its model field's, or its bounds."""
+    if option.in_admin:
+        return DiscussionSettings._meta.get_field(option.name).validators
+    return between(*option.bounds) if option.bounds else []

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from comments.options import MAX_DAYS, OPTIONS, between
 from comments.text import render_comment_text
 
 NAME_MAX = 245  # WordPress's limits (wp_get_comment_fields_max_lengths).
@@ -167,21 +167,14 @@ class Comment(models.Model):
         return self.status == self.Status.PENDING
 
 
-def word_list(text):
-    """Words or phrases typed one per line (commas also separate), blanks dropped."""
-    return tuple(word.strip() for word in text.replace(",", "\n").splitlines() if word.strip())
-
-
-# A century: beyond it, dates overflow before any comment could notice.
-MAX_DAYS = 36500
-
-
 class DiscussionSettings(models.Model):
     """The author's discussion settings: one row, edited in the admin.
 
-    Until the author first saves it, the values come from Django's settings
-    (``COMMENTS_*``) and ``comments.conf``'s defaults; ``comments.conf`` reads the row
-    through the cache, and saving the row clears it.
+    Each field is one of the author's options in ``comments.options.OPTIONS``: its
+    label, help, default and bounds are written here and nowhere else. Until the author
+    first saves it, the values come from ``COMMENTS_*`` in Django's settings or the
+    environment, else these defaults; ``comments.conf`` reads the row through the cache,
+    and saving the row writes the cache.
     """
 
     SINGLETON_PK = 1
@@ -197,6 +190,7 @@ class DiscussionSettings(models.Model):
     max_links = models.PositiveSmallIntegerField(
         _("hold comments with this many links"),
         default=2,
+        validators=between(0, 100),
         help_text=_("Spam carries links. 0 turns this rule off."),
     )
     moderation_words = models.TextField(
@@ -215,19 +209,19 @@ class DiscussionSettings(models.Model):
     close_after_days = models.PositiveIntegerField(
         _("close comments after (days)"),
         default=0,
-        validators=[MaxValueValidator(MAX_DAYS)],
+        validators=between(0, MAX_DAYS),
         help_text=_("Posts older than this take no new comments. 0 keeps comments open."),
     )
     thread_depth = models.PositiveSmallIntegerField(
         _("reply depth"),
         default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        validators=between(1, 10),
         help_text=_("How deep replies may nest, from 1 (no replies) to 10."),
     )
     per_page = models.PositiveSmallIntegerField(
         _("threads per page"),
         default=50,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        validators=between(1, 500),
         help_text=_("Top-level comments, with their replies, shown on each comment page."),
     )
     notify_pending = models.BooleanField(
@@ -237,7 +231,7 @@ class DiscussionSettings(models.Model):
     ip_retention_days = models.PositiveIntegerField(
         _("keep IP addresses and browsers for (days)"),
         default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)],
+        validators=between(1, MAX_DAYS),
         help_text=_(
             "They help spot spam while a comment is new. Older ones are erased by the "
             "daily clean-up your host runs (see the README)."
@@ -267,18 +261,11 @@ class DiscussionSettings(models.Model):
 
     def as_overrides(self):
         """The row as ``comments.conf.DiscussionConfig`` field values."""
-        values = {name: getattr(self, name) for name in self.editable_names()}
-        values["moderation_words"] = word_list(self.moderation_words)
-        values["disallowed_words"] = word_list(self.disallowed_words)
-        return values
-
-    @classmethod
-    def editable_names(cls):
-        return [
-            field.name
-            for field in cls._meta.concrete_fields
-            if field.editable and field.name != "id"
-        ]
+        return {
+            option.name: option.from_row(getattr(self, option.name))
+            for option in OPTIONS
+            if option.in_admin
+        }
 
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"

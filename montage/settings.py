@@ -168,27 +168,9 @@ MONTAGE_IMAGE_MAX_BYTES = env("MONTAGE_IMAGE_MAX_BYTES", 15_000_000, cast=int)
 # Pillow's own bomb guard trips at 89 megapixels; posters never need more than this.
 MONTAGE_IMAGE_MAX_PIXELS = env("MONTAGE_IMAGE_MAX_PIXELS", 40_000_000, cast=int)
 
-# The discussion rules: comments/conf.py holds each default and where it comes from;
-# any of these can be set from the environment under the same name.
+# The discussion options are declared in comments/options.py: each can also be set
+# here or in the environment as COMMENTS_<NAME> (comments/conf.py says which wins).
 COMMENTS_TARGET_MODELS = ["blog.Post"]
-_COMMENTS_FROM_ENV = {
-    "COMMENTS_APPROVE_RETURNING_COMMENTERS": bool,
-    "COMMENTS_MAX_LINKS": int,
-    "COMMENTS_MODERATION_WORDS": list,
-    "COMMENTS_DISALLOWED_WORDS": list,
-    "COMMENTS_CLOSE_AFTER_DAYS": int,
-    "COMMENTS_THREAD_DEPTH": int,
-    "COMMENTS_PER_PAGE": int,
-    "COMMENTS_CACHE_SECONDS": int,
-    "COMMENTS_MIN_SECONDS_TO_POST": int,
-    "COMMENTS_NOTIFY_PENDING": bool,
-    "COMMENTS_NOTIFY_APPROVED": bool,
-    "COMMENTS_TRUSTED_PROXIES": int,
-    "COMMENTS_IP_RETENTION_DAYS": int,
-}
-for _name, _cast in _COMMENTS_FROM_ENV.items():
-    if _name in os.environ:
-        globals()[_name] = env(_name, cast=_cast)
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,9 @@ def test_a_new_track_and_album_are_added_from_the_soundtrack_row(
     with page.expect_popup() as opened:
         page.locator("#add_id_soundtrack-0-track").click()
     popup = opened.value
-    popup.locator("#id_title").fill("War")
+    # The popup opens on the title, with the cursor in it: typing names the track.
+    expect(popup.locator("#id_title")).to_be_focused()
+    popup.keyboard.type("War")
     # The album is chosen by typing part of its name (autocomplete).
     popup.locator("#id_album").locator("xpath=..").locator(".select2-selection").click()
     popup.locator(".select2-search__field").fill("Rocky IV")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from comments.conf import discussion_settings
-from comments.models import MAX_DAYS
+from comments.options import MAX_DAYS
 from comments.privacy import comment_ips_purge
 
 
