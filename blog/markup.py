@@ -12,8 +12,10 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension, slugify
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "figcaption",
@@ -40,6 +42,7 @@ ALLOWED_ATTRIBUTES = {
 # Markdown writes a table column's alignment as a style; nothing else may style a cell.
 ALLOWED_STYLE_PROPERTIES = {"text-align"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Every id in the body starts with this, so none can clash with the page's own
 # (``respond``, ``comment-12``, ``soundtrack-heading``) or clobber a script's globals.
 ID_PREFIX = "body-"
@@ -55,11 +58,33 @@ class _PrefixedFootnotes(FootnoteExtension):
         return ID_PREFIX + super().makeFootnoteRefId(id, found)
 
 
-def _markdown_extensions():
-    """Python-Markdown's "extra" set, with prefixed footnotes, and headings one level down.
+class _HeadingsBelowTitle(Treeprocessor):
+    """Move the body's headings down so the highest is an ``h2``, and none below ``h6``.
 
-    The page's ``h1`` is the post's title, so a body ``#`` is an ``h2`` (TOC's
-    ``baselevel``, which caps at ``h6``); its ``[TOC]`` marker is switched off.
+    The page's ``h1`` is the post's title. A body written with ``#`` sections gets
+    ``h2``, ``##`` ``h3`` and so on; one written with ``##`` sections (as the demo and
+    posts from before this rule are) keeps its levels rather than skipping ``h2``.
+    """
+
+    def run(self, root):
+        headings = [element for element in root.iter() if element.tag in HEADING_TAGS]
+        if not headings:
+            return
+        shift = max(0, 2 - min(int(heading.tag[1]) for heading in headings))
+        for heading in headings:
+            heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+
+
+class _HeadingsBelowTitleExtension(Extension):
+    def extendMarkdown(self, md):
+        # Before TOC (priority 5) gives the headings their ids.
+        md.treeprocessors.register(_HeadingsBelowTitle(md), "headings_below_title", 6)
+
+
+def _markdown_extensions():
+    """Python-Markdown's "extra" set, with prefixed footnotes and headings below the title.
+
+    TOC only gives headings their (prefixed) ids; its ``[TOC]`` marker is switched off.
     """
     return [
         "abbr",
@@ -69,8 +94,8 @@ def _markdown_extensions():
         "md_in_html",
         "tables",
         _PrefixedFootnotes(BACKLINK_TITLE="Back to the text of note %d"),
+        _HeadingsBelowTitleExtension(),
         TocExtension(
-            baselevel=2,
             marker="",
             slugify=lambda value, separator: ID_PREFIX + slugify(value, separator),
         ),

@@ -48,6 +48,17 @@ def test_body_headings_start_below_the_post_title():
     assert '<h3 id="body-section">Section</h3>' in html
     assert '<h6 id="body-deep">Deep</h6>' in html
     assert '<h6 id="body-deeper">Deeper</h6>' in html
+
+
+def test_a_body_written_with_double_hash_sections_keeps_its_levels():
+    """Sections written as ## stay h2, so earlier posts do not skip a level when re-rendered."""
+    html = render_markdown("## Section\n\n### Detail")
+    assert '<h2 id="body-section">Section</h2>' in html
+    assert '<h3 id="body-detail">Detail</h3>' in html
+
+
+def test_a_typed_h1_is_not_a_second_title():
+    """Raw <h1> in the body loses its tag: the post's title is the only h1."""
     assert "<h1" not in render_markdown("<h1>Another title</h1>")
 
 
