@@ -44,3 +44,31 @@ def test_a_body_table_is_readable_and_fits_a_phone(demo_site, open_page, scheme)
     table.scroll_into_view_if_needed()
     table.screenshot(path=SCREENSHOTS / f"body-table-320-{scheme}.png")
     page.locator(".prose ol").last.screenshot(path=SCREENSHOTS / f"body-footnotes-{scheme}.png")
+
+
+def test_the_author_reads_the_formatting_help_and_is_told_what_saving_removed(demo_site, page):
+    """Formatting opens under the body; saving a pasted iframe says it was removed, and why."""
+    from blog.models import Post
+    from tests.browser.test_comment_journey import _log_in_to_admin
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in_to_admin(page, demo_site)
+    post = Post.objects.get(slug=ROCKY.strip("/").split("/")[-1])
+    page.goto(f"{demo_site}/admin/blog/post/{post.pk}/change/")
+    help_list = page.locator(".formatting-help ul")
+    expect(help_list).to_be_hidden()
+    page.locator(".formatting-help summary").click()
+    expect(help_list).to_contain_text("Footnotes")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.locator(".form-row.field-body").screenshot(path=SCREENSHOTS / "admin-body-help.png")
+
+    body = page.locator("#id_body")
+    body.fill(body.input_value() + '\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>')
+    page.get_by_role("button", name="Save and continue editing").click()
+    warning = page.locator(".messagelist .warning")
+    expect(warning).to_have_text(
+        "Removed from the body: <iframe> (embedded frames are not allowed; add the video in "
+        "the Videos section). The post was saved without them."
+    )
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.locator(".messagelist").screenshot(path=SCREENSHOTS / "admin-body-removed.png")
