@@ -4,6 +4,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make run` shows readers' own 404 and 500 pages; `make run DEBUG=true` shows Django's
+# debug pages instead. Either way it is never production: plain http, a local key.
+DEBUG ?= false
+RUN_ENV := DEBUG=$(DEBUG) PRODUCTION=false
 INSTALLED := $(VENV)/.installed
 
 .PHONY: run test lint format bench clean
@@ -17,11 +21,11 @@ $(INSTALLED): requirements.lock
 	@touch $@
 
 run: $(INSTALLED)
-	$(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py create_local_admin
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py create_local_admin
 	@echo "Montage: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/pytest

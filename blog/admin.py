@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,7 +24,7 @@ from blog.forms import (
     VideoForm,
     plain_bounds,
 )
-from blog.markup import picture_numbers
+from blog.markup import body_removals, picture_numbers
 from blog.models import (
     Album,
     Artist,
@@ -342,7 +343,23 @@ class PostAdmin(VersionAdmin):
         rows = {"lead": 3, "body": 18}.get(db_field.name)
         if rows:
             kwargs["widget"] = AdminTextareaWidget(attrs={"rows": rows})
+        if db_field.name == "body":
+            kwargs["help_text"] = render_to_string(
+                "admin/blog/post/body_help.html", {"help_text": db_field.help_text}
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The post is saved either way; the author learns what readers will not see.
+        removals = body_removals(form.instance.body)
+        if removals and not self._is_preview(request):
+            self.message_user(
+                request,
+                _("Removed from the body: %(removals)s. The post was saved without them.")
+                % {"removals": "; ".join(str(removal) for removal in removals)},
+                messages.WARNING,
+            )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -102,6 +102,12 @@ America* turned the Apollo Creed fight into a show before it turned into a trage
 Robert Tepper's *No Easy Way Out* reached No. 22. The album made the top 10 of the
 Billboard 200 and was certified Platinum by the RIAA.
 
+| Single | Sung by | Billboard Hot 100 |
+|---|---|--:|
+| Burning Heart | Survivor | No. 2 |
+| Living in America | James Brown | No. 4 |
+| No Easy Way Out | Robert Tepper | No. 22 |
+
 *Rocky IV* is the one film in the series that Bill Conti did not score, though his
 themes still surface — *Going the Distance* comes back near the end of the Drago fight.
 I also remember old taekwondo tapes of tournament highlights, many from Korea, cut to
@@ -109,8 +115,8 @@ exactly these songs. They were wonderful, and I have never found them again.
 
 ## The High Eighties
 
-Past the trivia, these scenes are pure High Eighties: a time when a Hollywood hero
-could stretch plausibility as far as he liked. An ageing boxer trains in the cold with
+Past the trivia, these scenes are pure High Eighties:[^1] a time when a Hollywood
+hero could stretch plausibility as far as he liked. An ageing boxer trains in the cold with
 whatever the farm has, risking every injury going, and beats a younger man at his peak,
 on steroids and wired to the best sports science money can buy. It is too much, and it
 is heroic anyway, because it is Rocky, and that is all that matters.
@@ -118,6 +124,9 @@ is heroic anyway, because it is Rocky, and that is all that matters.
 So the montage is more than nostalgia. Watching him chop wood, run up a snowy mountain
 and turn stubbornness into strength, you want to drop everything and go to the gym, or
 the dojo. Tell me in the comments what it does for you.
+
+[^1]: My own name for the middle of the decade, from about 1984 to 1988, when its
+    films, songs and clothes were most sure of themselves.
 """
 
 POSTS = [

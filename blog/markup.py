@@ -2,7 +2,8 @@
 
 Markdown passes raw HTML through, so its output is cleaned with nh3 (the Rust
 ``ammonia`` sanitizer) against an allow-list: an injected ``<script>``, an event
-handler attribute or a ``javascript:`` link never reaches a reader.
+handler attribute or a ``javascript:`` link never reaches a reader. What the cleaner
+takes out is reported back to the author by ``body_removals``.
 
 Images are placed after cleaning, on nh3's normalised output: ``![](image:N)`` becomes
 the post's own picture N with its renditions; an image on another host becomes a link
@@ -10,8 +11,11 @@ to it, so the page loads no third-party byte (an imported post may still name it
 site); an image on this site loads lazily, below the video.
 """
 
-import html
 import re
+from collections import Counter
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
@@ -19,6 +23,10 @@ import nh3
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.toc import TocExtension, slugify
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "figcaption",
@@ -30,17 +38,99 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
+    "th": {"scope", "colspan", "rowspan", "style"},
+    "td": {"colspan", "rowspan", "style"},
     "ol": {"start"},
+    # Ids link footnotes and headings; nh3 gives each the prefix (see ID_PREFIX).
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "li": {"id"},
+    "sup": {"id"},
 }
+# Markdown writes a table column's alignment as a style; nothing else may style a cell.
+ALLOWED_STYLE_PROPERTIES = {"text-align"}
 # "image:N" names one of the post's own pictures; it is replaced before anyone sees it.
 PICTURE_SCHEME = "image"
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", PICTURE_SCHEME}
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Every id in the body starts with this, so none can clash with the page's own
+# (``respond``, ``comment-12``, ``soundtrack-heading``) or clobber a script's globals.
+ID_PREFIX = "body-"
+
+
+class _PrefixedFootnotes(FootnoteExtension):
+    """Footnotes whose ids, and the links between them, carry ``ID_PREFIX``."""
+
+    def makeFootnoteId(self, id):
+        return ID_PREFIX + super().makeFootnoteId(id)
+
+    def makeFootnoteRefId(self, id, found=False):
+        return ID_PREFIX + super().makeFootnoteRefId(id, found)
+
+
+class _HeadingsBelowTitle(Treeprocessor):
+    """Move the body's headings down so the highest is an ``h2``, and none below ``h6``.
+
+    The page's ``h1`` is the post's title. A body written with ``#`` sections gets
+    ``h2``, ``##`` ``h3`` and so on; one written with ``##`` sections (as the demo and
+    posts from before this rule are) keeps its levels rather than skipping ``h2``.
+    """
+
+    def run(self, root):
+        headings = [element for element in root.iter() if element.tag in HEADING_TAGS]
+        if not headings:
+            return
+        shift = max(0, 2 - min(int(heading.tag[1]) for heading in headings))
+        for heading in headings:
+            heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
+
+
+class _HeadingsBelowTitleExtension(Extension):
+    def extendMarkdown(self, md):
+        # Before TOC (priority 5) gives the headings their ids.
+        md.treeprocessors.register(_HeadingsBelowTitle(md), "headings_below_title", 6)
+
+
+def _markdown_extensions():
+    """Python-Markdown's "extra" set, with prefixed footnotes and headings below the title.
+
+    TOC only gives headings their (prefixed) ids; its ``[TOC]`` marker is switched off.
+    """
+    return [
+        "abbr",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "md_in_html",
+        "tables",
+        _PrefixedFootnotes(BACKLINK_TITLE="Back to the text of note %d"),
+        _HeadingsBelowTitleExtension(),
+        TocExtension(
+            marker="",
+            slugify=lambda value, separator: ID_PREFIX + slugify(value, separator),
+        ),
+        "sane_lists",
+        "smarty",
+    ]
+
+
+def _markdown_to_html(text):
+    return markdown.markdown(text or "", extensions=_markdown_extensions(), output_format="html")
+
+
+def _clean(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener",
+        id_prefix=ID_PREFIX,
+    )
 
 
 def render_markdown(text, *, pictures=None):
@@ -48,18 +138,97 @@ def render_markdown(text, *, pictures=None):
 
     ``pictures`` maps a number N to the picture that ``![](image:N)`` shows.
     """
-    return _place_images(_clean(text), pictures or {})
+    return _place_images(_clean(_markdown_to_html(text)), pictures or {})
 
 
-def _clean(text):
-    html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener",
-    )
+# What the cleaner removed, and why, for the author.
+
+# Markdown's own wrappers and classes (footnotes, fenced code) are dropped on purpose and
+# lose nothing the reader sees; so are the parts of a player reported as the player.
+_UNREPORTED_TAGS = {"div", "span", "source", "track", "param"}
+_UNREPORTED_ATTRIBUTES = {"class"}
+
+_NO_EMBEDS = "embedded frames are not allowed; add the video in the Videos section"
+_NO_PLAYERS = "players in the body are not allowed; add the video in the Videos section"
+_NO_SCRIPTS = "scripts are not allowed"
+_NO_STYLES = "styles are not allowed; the site's stylesheet sets the look"
+_NO_FORMS = "forms are not allowed; readers write in the comments"
+TAG_REASONS = {
+    "iframe": _NO_EMBEDS,
+    "embed": _NO_EMBEDS,
+    "object": _NO_EMBEDS,
+    "video": _NO_PLAYERS,
+    "audio": _NO_PLAYERS,
+    "script": _NO_SCRIPTS,
+    "noscript": _NO_SCRIPTS,
+    "style": _NO_STYLES,
+    "link": _NO_STYLES,
+    "form": _NO_FORMS,
+    "input": _NO_FORMS,
+    "button": _NO_FORMS,
+    "select": _NO_FORMS,
+    "textarea": _NO_FORMS,
+    "h1": "the post's title is the page's only top-level heading; start a section with #",
+}
+TAG_REASON = "this tag is not allowed here; see Formatting under the body"
+ATTRIBUTE_REASONS = {
+    "style": _NO_STYLES,
+    "href": "only http, https and mailto addresses are allowed",
+    "src": "only http and https addresses are allowed",
+}
+EVENT_HANDLER_REASON = "event handlers run scripts, which are not allowed"
+ATTRIBUTE_REASON = "this attribute is not allowed there"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One kind of thing the cleaner took out of the body: ``what`` as the author typed it."""
+
+    what: str
+    why: str
+
+    def __str__(self):
+        return f"{self.what} ({self.why})"
+
+
+class _Inventory(HTMLParser):
+    """Counts the tags, and each tag's attributes, in a piece of HTML."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.tags = Counter()
+        self.attributes = Counter()
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, _value in attrs:
+            self.attributes[tag, name] += 1
+
+
+def body_removals(text):
+    """What cleaning takes out of the HTML the Markdown ``text`` makes, one per kind.
+
+    Counting tags and attributes before and after the cleaner, rather than repeating
+    its rules, keeps this true whatever the allow-lists become.
+    """
+    before = _Inventory(_markdown_to_html(text))
+    after = _Inventory(_clean(_markdown_to_html(text)))
+    removed_tags = {tag for tag in before.tags if before.tags[tag] > after.tags[tag]}
+    removals = {}
+    for tag in before.tags:
+        if tag in removed_tags and tag not in _UNREPORTED_TAGS:
+            removals.setdefault(f"<{tag}>", TAG_REASONS.get(tag, TAG_REASON))
+    for (tag, name), count in before.attributes.items():
+        if tag in removed_tags or name in _UNREPORTED_ATTRIBUTES:
+            continue
+        if count > after.attributes[tag, name]:
+            reason = EVENT_HANDLER_REASON if name.startswith("on") else None
+            removals.setdefault(
+                f"{name} attribute", reason or ATTRIBUTE_REASONS.get(name, ATTRIBUTE_REASON)
+            )
+    return [Removal(what, why) for what, why in removals.items()]
 
 
 # nh3 writes every attribute as name="value", with the value's quotes escaped.
@@ -73,7 +242,7 @@ _IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
 
 
 def _attributes(tag):
-    return {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
+    return {name: unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
 
 
 def _is_on_this_site(src):
@@ -86,7 +255,8 @@ def _is_on_this_site(src):
 
 
 def _image_sources(text):
-    return [_attributes(tag).get("src", "") for tag in _IMG.findall(_clean(text))]
+    cleaned = _clean(_markdown_to_html(text))
+    return [_attributes(tag).get("src", "") for tag in _IMG.findall(cleaned)]
 
 
 def picture_numbers(text):

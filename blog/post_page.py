@@ -120,12 +120,28 @@ def _article_context(post):
         "post": post,
         "videos": videos,
         "chapters": [entry for entry in soundtrack if entry.player],
-        "album_only": [entry for entry in soundtrack if not entry.player],
+        "untimed": _by_album([entry for entry in soundtrack if not entry.player]),
         "albums": list({entry.track.album: None for entry in soundtrack if entry.track.album}),
         "details": list(post.details.all()),
         "tags": list(post.tags.all()),
         "links": list(post.links.all()),
     }
+
+
+@dataclass(frozen=True)
+class AlbumGroup:
+    """Tracks not in the clip from one album (``album`` is None for tracks with none)."""
+
+    album: object
+    entries: list
+
+
+def _by_album(entries):
+    """Group soundtrack entries by their track's album, in the order albums first appear."""
+    groups = {}
+    for entry in entries:
+        groups.setdefault(entry.track.album, []).append(entry)
+    return [AlbumGroup(album, grouped) for album, grouped in groups.items()]
 
 
 def related_posts(post):

@@ -1,8 +1,11 @@
 """Montage settings: one module, environment-driven, with defaults that run on a bare machine.
 
 Everything that differs between a laptop and a server is read through ``env()``.
-``DEBUG`` is the one switch that selects production: with ``DEBUG=false`` a missing
-``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops startup instead of falling back to a default.
+``PRODUCTION`` is the one switch that selects production: there a missing ``SECRET_KEY``
+or ``ALLOWED_HOSTS`` stops startup instead of falling back to a default, and only HTTPS
+is served. ``DEBUG`` only chooses Django's debug pages over the site's own 404 and 500;
+``PRODUCTION`` follows it unless set, so ``DEBUG=false`` alone still means production
+and ``make run`` (``DEBUG=false PRODUCTION=false``) shows readers' error pages locally.
 """
 
 import os
@@ -39,8 +42,13 @@ def env(name, default=None, *, cast=str):
 
 
 DEBUG = env("DEBUG", True, cast=bool)
+PRODUCTION = env("PRODUCTION", not DEBUG, cast=bool)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "PRODUCTION=true needs DEBUG=false: debug pages show every visitor your settings."
+    )
 
-if DEBUG:
+if not PRODUCTION:
     SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key-never-used-in-production")
     ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
 else:
@@ -144,12 +152,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Off production WhiteNoise serves static/ as it is edited, debug pages or not, with no
+# collectstatic; and Django serves uploads (a web server or object storage does in production).
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
+MONTAGE_SERVE_MEDIA = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,7 +191,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
+if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", True, cast=bool)
     SESSION_COOKIE_SECURE = True

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 admin.site.site_header = f"{settings.MONTAGE_SITE_TITLE} admin"
 admin.site.site_title = settings.MONTAGE_SITE_TITLE
@@ -12,4 +12,13 @@ urlpatterns = [
 ]
 
 # Local media only; in production uploads are served by the web server or object storage.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Not django.conf.urls.static.static(): it serves nothing without DEBUG, and `make run`
+# runs without debug pages.
+if settings.MONTAGE_SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )

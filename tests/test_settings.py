@@ -1,3 +1,9 @@
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,3 +41,102 @@ def test_cache_url_selects_the_backend():
     assert _cache_from_url("redis://127.0.0.1:6379/1")["LOCATION"] == "redis://127.0.0.1:6379/1"
     with pytest.raises(ImproperlyConfigured):
         _cache_from_url("memcached://127.0.0.1")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs in a fresh interpreter under `make run`'s environment: settings are read once,
+# at import, so this process's own settings say nothing about that configuration.
+_MAKE_RUN_PROBE = """
+import django
+from django.core.management import call_command
+from django.test import Client
+from django.urls import path
+
+django.setup()
+call_command("migrate", verbosity=0)
+
+import montage.urls
+
+def failing_view(request):
+    raise RuntimeError("a fault in a view")
+
+montage.urls.urlpatterns.append(path("fails/", failing_view))
+client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+missing = client.get("/posts/no-such-post/")
+failing = client.get("/fails/")
+static = client.get("/static/css/site.css")
+print(missing.status_code, failing.status_code, static.status_code)
+print("SPLIT".join([missing.content.decode(), failing.content.decode()]))
+"""
+
+
+def _make_run_environment(*make_args):
+    """The variables `make run` gives runserver, read from the Makefile itself."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "run", *make_args],
+        cwd=ROOT,
+        env={
+            key: value for key, value in os.environ.items() if key not in {"DEBUG", "PRODUCTION"}
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    runserver = next(line for line in dry_run.splitlines() if "runserver" in line)
+    return dict(word.split("=", 1) for word in shlex.split(runserver) if "=" in word)
+
+
+def test_make_run_runs_without_debug_pages_and_make_run_debug_true_with_them():
+    """`make run` is not production and hides debug pages; DEBUG=true brings them back."""
+    assert _make_run_environment() == {"DEBUG": "false", "PRODUCTION": "false"}
+    assert _make_run_environment("DEBUG=true") == {"DEBUG": "true", "PRODUCTION": "false"}
+
+
+def test_make_run_answers_the_sites_own_404_and_500_pages(tmp_path):
+    """Under `make run`, a reader who hits a missing page or a fault sees the site's pages."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL"}
+    }
+    env.update(
+        _make_run_environment(),
+        DJANGO_SETTINGS_MODULE="montage.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        LOG_LEVEL="CRITICAL",
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", _MAKE_RUN_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    statuses, pages = probe.stdout.split("\n", 1)
+    missing, failing = pages.split("SPLIT")
+    assert statuses.split() == ["404", "500", "200"]
+    assert "<h1>Page not found</h1>" in missing
+    assert "the archive" in missing
+    assert "<h1>Something went wrong</h1>" in failing
+    for page in (missing, failing):
+        assert "Traceback" not in page
+        assert "DEBUG = True" not in page
+
+
+def test_production_cannot_show_debug_pages(monkeypatch):
+    """PRODUCTION=true with DEBUG=true stops startup instead of showing visitors tracebacks."""
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.setenv("PRODUCTION", "true")
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("ALLOWED_HOSTS", "montage.example")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import montage.settings"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode != 0
+    assert "PRODUCTION=true needs DEBUG=false" in probe.stderr

@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  function load(figure, embedUrl) {
+  function load(figure, embedUrl, watchUrl) {
     var frame = figure.querySelector(".video__frame");
     var iframe = frame.querySelector("iframe");
     if (!iframe) {
@@ -23,6 +23,11 @@
     }
     iframe.src = embedUrl;
     figure.classList.add("is-playing");
+    // Under the player, "Watch on YouTube" opens the same place on the provider's page,
+    // in case the embed is blocked or fails.
+    var watch = figure.querySelector(".video__watch");
+    watch.querySelector("a").href = watchUrl;
+    watch.hidden = false;
     return iframe;
   }
 
@@ -104,6 +109,19 @@
     window.addEventListener("load", function () { summary.focus(); });
   }
 
+  // With this script the play link plays in place, so it is a button, which Space
+  // presses as well as Enter (a link only follows Enter).
+  document.querySelectorAll(".video__play").forEach(function (play) {
+    play.setAttribute("role", "button");
+  });
+  // On keydown, so that cancelling it also stops the page scrolling.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === " " && event.target.closest(".video__play")) {
+      event.preventDefault();
+      event.target.click();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       return; /* let "open in new tab" reach the provider's page */
@@ -120,13 +138,13 @@
       cancelReply();
     } else if (play) {
       event.preventDefault();
-      load(play.closest("[data-video]"), play.dataset.embed).focus();
+      load(play.closest("[data-video]"), play.dataset.embed, play.href).focus();
       markPlaying(null);
     } else if (seek) {
       var figure = document.getElementById(seek.dataset.seek);
       if (!figure) return;
       event.preventDefault();
-      var iframe = load(figure, seek.dataset.embed);
+      var iframe = load(figure, seek.dataset.embed, seek.href);
       markPlaying(seek.closest(".track"));
       figure.scrollIntoView({ block: "nearest" });
       iframe.focus();

@@ -33,6 +33,19 @@ def test_demo_creates_the_rocky_post_with_six_tracks_and_the_album(client):
     assert content.count("data-seek=") == 2
 
 
+def test_demo_rocky_post_lists_going_the_distance_under_the_rocky_score(client):
+    """The one track from the first film's score is not shown as on the Rocky IV album."""
+    demo_load()
+    content = client.get(Post.objects.get(slug=ROCKY).get_absolute_url()).content.decode()
+    soundtrack = content[content.index('id="soundtrack-heading"') :]
+    score = soundtrack.index("Also on <cite>Rocky: Original Motion Picture Score</cite>")
+    assert (
+        soundtrack.index("Also on <cite>Rocky IV: Original Motion Picture Soundtrack</cite>")
+        < score
+    )
+    assert soundtrack.index("No Easy Way Out") < score < soundtrack.index("Going the Distance")
+
+
 def test_demo_fills_more_than_one_home_page_and_includes_a_draft_and_a_scheduled_post(client):
     """There are enough published demo posts to paginate, plus unpublished ones to preview."""
     demo_load()

@@ -206,15 +206,50 @@ def test_soundtrack_lists_chapters_with_credits_and_album_facts(client):
     assert "No. 10 on the Billboard 200" in content
 
 
-def test_tracks_without_a_time_are_listed_as_also_on_the_album(client):
-    """A track that is not in the clip is listed apart, with no play control."""
+def test_tracks_without_a_time_are_listed_under_their_album(client):
+    """A track that is not in the clip is listed apart, under its album, with no play control."""
     video = VideoFactory()
-    PostTrackFactory(post=video.post, track__title="In the clip", starts_at=0)
-    PostTrackFactory(post=video.post, track__title="Only on the record", starts_at=None)
+    album = AlbumFactory(title="Rocky IV OST")
+    PostTrackFactory(post=video.post, track__title="In the clip", track__album=album, starts_at=0)
+    PostTrackFactory(
+        post=video.post, track__title="Only on the record", track__album=album, starts_at=None
+    )
     content = client.get(video.post.get_absolute_url()).content.decode()
-    also = content.index("Also on the album")
+    also = content.index("<h3>Also on <cite>Rocky IV OST</cite></h3>")
     assert content.index("In the clip") < also < content.index("Only on the record")
     assert content.count("data-seek=") == 1
+
+
+def test_untimed_tracks_from_two_albums_are_each_under_their_own_album(client):
+    """A track from another album is never shown as on the first album."""
+    video = VideoFactory()
+    soundtrack = AlbumFactory(title="Rocky IV: Original Motion Picture Soundtrack")
+    score = AlbumFactory(title="Rocky: Original Motion Picture Score")
+    PostTrackFactory(
+        post=video.post, track__title="Hearts on Fire", track__album=soundtrack, starts_at=0
+    )
+    PostTrackFactory(post=video.post, track__title="Burning Heart", track__album=soundtrack)
+    PostTrackFactory(post=video.post, track__title="Going the Distance", track__album=score)
+    PostTrackFactory(post=video.post, track__title="No Easy Way Out", track__album=soundtrack)
+    PostTrackFactory(post=video.post, track__title="Demo tape", track__album=None)
+    content = client.get(video.post.get_absolute_url()).content.decode()
+    on_soundtrack = content.index(
+        "Also on <cite>Rocky IV: Original Motion Picture Soundtrack</cite>"
+    )
+    on_score = content.index("Also on <cite>Rocky: Original Motion Picture Score</cite>")
+    other = content.index("<h3>Other tracks</h3>")
+    assert on_soundtrack < content.index("Burning Heart") < content.index("No Easy Way Out")
+    assert content.index("No Easy Way Out") < on_score < content.index("Going the Distance")
+    assert content.index("Going the Distance") < other < content.index("Demo tape")
+
+
+def test_untimed_tracks_of_one_album_without_chapters_are_headed_by_the_album(client):
+    """With no chapters, the album's tracks still say which album they are on."""
+    post = PostFactory()
+    PostTrackFactory(post=post, track__title="Burning Heart", track__album__title="Rocky IV OST")
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert "<h3>On <cite>Rocky IV OST</cite></h3>" in content
+    assert "Also on" not in content
 
 
 def test_related_posts_share_tags_and_exclude_unpublished(client):
