@@ -17,6 +17,7 @@ from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.images import reencode, renditions_create, renditions_delete, validate_image
 from blog.markup import render_markdown
 from comments.models import Comment
+from site_settings.conf import site_settings
 
 # A post read with .only()/.defer() that left its poster out.
 POSTER_NOT_LOADED = object()
@@ -268,8 +269,8 @@ class Post(models.Model):
         return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def comment_moderator_emails(self):
-        """Who the comments app emails about new comments on this post."""
-        return [self.author.email]
+        """Who the comments app emails about new comments: the site settings' address."""
+        return [site_settings().moderation_email]
 
 
 class Video(models.Model):

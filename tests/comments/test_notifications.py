@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def post():
+def post(settings):
+    # The host site (blog) sends moderation mail to the Site settings' address.
+    settings.MONTAGE_MODERATION_EMAIL = "author@example.com"
     return PostFactory(author=UserFactory(email="author@example.com"), title="Rocky IV")
 
 
