@@ -15,7 +15,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     form = SiteSettingsForm
     fieldsets = [
         (None, {"fields": ["title", "tagline", "time_zone"]}),
-        (_("You"), {"fields": ["author_name", "moderation_email"]}),
+        (_("Author"), {"fields": ["author_name", "moderation_email"]}),
     ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -28,12 +28,15 @@ def validate_time_zone(value):
 
 
 def time_zone_choices(current=""):
-    """UTC, then each area's zones grouped under it, and ``current`` if it is an alias."""
+    """UTC, then each area's zones grouped under it, and ``current`` if it is an alias.
+
+    Each zone reads in full ("America/New York"): a closed select shows no group.
+    """
     groups = {}
     for name in sorted(time_zone_names()):
         area, _slash, place = name.partition("/")
         if area in AREAS and place:
-            groups.setdefault(area, []).append((name, place.replace("_", " ")))
+            groups.setdefault(area, []).append((name, name.replace("_", " ")))
     choices = [("UTC", "UTC")]
     listed = current == "UTC" or current.partition("/")[0] in AREAS
     if current in time_zone_names() and not listed:

@@ -22,7 +22,7 @@ def test_the_list_opens_the_one_settings_page_filled_from_the_environment(
     assert response.redirect_chain[-1][0].endswith(f"/{SiteSettings.SINGLETON_PK}/change/")
     assert 'name="title" value="Training Montages"' in page
     assert 'name="moderation_email" value="mod@example.com"' in page
-    assert '<option value="Europe/Paris" selected>Paris</option>' in page
+    assert '<option value="Europe/Paris" selected>Europe/Paris</option>' in page
     assert "deletelink" not in page
     assert client.get(reverse("admin:site_settings_sitesettings_add")).status_code == 403
     assert not SiteSettings.objects.exists()
@@ -54,7 +54,7 @@ def test_saved_settings_apply_at_once_and_win_over_the_environment(
 def test_time_zones_are_offered_as_a_list_grouped_by_area(client, author):
     page = client.get(SETTINGS_URL, follow=True).content.decode()
     assert '<optgroup label="America">' in page
-    assert '<option value="America/New_York">New York</option>' in page
+    assert '<option value="America/New_York">America/New York</option>' in page
     assert '<option value="UTC" selected>UTC</option>' in page
 
 
