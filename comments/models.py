@@ -310,4 +310,4 @@ class ModerationMailFailure(models.Model):
 
     @classmethod
     def latest(cls):
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        return cls.objects.order_by("-failed_at").first()

@@ -181,7 +181,7 @@ def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
             },
         )
         return False
-    ModerationMailFailure.objects.filter(pk=ModerationMailFailure.SINGLETON_PK).delete()
+    ModerationMailFailure.objects.all().delete()
     return True
 
 
