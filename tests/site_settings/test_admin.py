@@ -1,10 +1,15 @@
 """The Site settings page: one object the author edits in the admin, like Discussion settings."""
 
 import pytest
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
+from comments.models import Comment
+from comments.services import comment_notify_moderators
 from site_settings.conf import site_settings
 from site_settings.models import SiteSettings
+from tests.factories import CommentFactory
 from tests.site_settings.helpers import SETTINGS_URL, save_settings
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +124,37 @@ def test_the_admin_header_follows_the_site_title(
     page = client.get(reverse("admin:index")).content.decode()
     assert "Rocky Montages admin" in page
     assert "<title>Site administration | Rocky Montages</title>" in page
+
+
+def test_reader_pages_show_the_saved_title_and_tagline(
+    client, author, django_capture_on_commit_callbacks
+):
+    save_settings(
+        client,
+        django_capture_on_commit_callbacks,
+        title="Rocky Montages",
+        tagline="Training scenes, frame by frame",
+    )
+    page = Client().get(reverse("blog:home")).content.decode()
+    assert "<title>Rocky Montages — Training scenes, frame by frame</title>" in page
+    assert '<meta name="description" content="Training scenes, frame by frame">' in page
+    assert "<p>Rocky Montages — Training scenes, frame by frame.</p>" in page
+
+
+def test_moderation_mail_goes_to_the_saved_address(
+    client, author, settings, django_capture_on_commit_callbacks
+):
+    """Not to the post author's account address: to the one the Site settings name."""
+    settings.MONTAGE_MODERATION_EMAIL = "from-the-environment@example.com"
+    save_settings(client, django_capture_on_commit_callbacks, moderation_email="mod@example.com")
+    comment = CommentFactory(status=Comment.Status.PENDING, target__author__email="a@example.com")
+    assert comment_notify_moderators(comment=comment, admin_base_url="http://testserver")
+    [message] = mail.outbox
+    assert message.to == ["mod@example.com"]
+
+
+def test_no_moderation_address_sends_no_mail(settings):
+    settings.MONTAGE_MODERATION_EMAIL = ""
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    assert not comment_notify_moderators(comment=comment, admin_base_url="http://testserver")
+    assert mail.outbox == []
