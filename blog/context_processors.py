@@ -1,9 +1,7 @@
-from django.conf import settings
+from site_settings.conf import site_settings
 
 
 def site(request):
     """The site's name and tagline, for the header, titles and Open Graph tags."""
-    return {
-        "site_title": settings.MONTAGE_SITE_TITLE,
-        "site_tagline": settings.MONTAGE_SITE_TAGLINE,
-    }
+    config = site_settings()
+    return {"site_title": config.title, "site_tagline": config.tagline}

@@ -17,6 +17,7 @@ from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
 from blog.markup import outside_images, render_markdown
 from comments.models import Comment
+from site_settings.conf import site_settings
 
 
 class Category(models.Model):
@@ -244,8 +245,8 @@ class Post(models.Model):
         return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def comment_moderator_emails(self):
-        """Who the comments app emails about new comments on this post."""
-        return [self.author.email]
+        """Who the comments app emails about new comments: the site settings' address."""
+        return [site_settings().moderation_email]
 
 
 POSTER = ImageSlot("poster", "poster_renditions", "poster_width", "poster_height")

@@ -275,3 +275,26 @@ SETTINGS_CACHE_SECONDS = 60
 
 def _cache_overrides(overrides):
     cache.set(SETTINGS_CACHE_KEY, overrides, SETTINGS_CACHE_SECONDS)
+
+
+class ModerationMailFailure(models.Model):
+    """The latest moderation mail that could not be sent, kept until one goes through.
+
+    In the database, so every process (and the admin's home page) sees it, whatever
+    the cache backend. One row at most.
+    """
+
+    SINGLETON_PK = 1
+
+    failed_at = models.DateTimeField()
+    error = models.TextField()
+
+    class Meta:
+        verbose_name = _("moderation mail failure")
+
+    def __str__(self):
+        return _("Moderation mail could not be sent at %(time)s") % {"time": self.failed_at}
+
+    @classmethod
+    def latest(cls):
+        return cls.objects.order_by("-failed_at").first()

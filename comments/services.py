@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from comments.authors import author_name
 from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
-from comments.models import Comment
+from comments.models import Comment, ModerationMailFailure
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,8 @@ def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
     """Email the target's moderators about ``comment``; a mail failure is logged, not raised.
 
     Recipients come from the target's ``comment_moderator_emails()`` when it has one.
+    The latest failure is also kept (``ModerationMailFailure``) for the admin to show,
+    until a later mail goes through.
     """
     target = comment.target
     recipients = [
@@ -168,9 +171,17 @@ def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
     body = render_to_string("comments/email/moderation_body.txt", context)
     try:
         send_mail(subject, body, None, recipients)
-    except (SMTPException, OSError):
+    except (SMTPException, OSError) as error:
         logger.exception("could not email moderators about comment %s", comment.pk)
+        ModerationMailFailure.objects.update_or_create(
+            pk=ModerationMailFailure.SINGLETON_PK,
+            defaults={
+                "failed_at": timezone.now(),
+                "error": f"{type(error).__name__}: {error}"[:1000],
+            },
+        )
         return False
+    ModerationMailFailure.objects.all().delete()
     return True
 
 
@@ -221,7 +232,7 @@ def comment_reply_as_author(*, parent: Comment, author, text: str) -> Comment:
             object_id=parent.object_id,
             parent=parent,
             user=author,
-            name=author.get_full_name() or author.get_username(),
+            name=author_name(author),
             email=author.email,
             text=text.strip(),
             status=Comment.Status.APPROVED,
@@ -230,3 +241,17 @@ def comment_reply_as_author(*, parent: Comment, author, text: str) -> Comment:
         reply.full_clean(exclude=["text_html"])
         reply.save()
     return reply
+
+
+def comment_author_rename(*, name: str) -> int:
+    """Sign every comment marked as the author's with ``name``, e.g. after a rename.
+
+    ``updated_at`` moves on the renamed rows: it keys each target's cached thread.
+    """
+    if not name.strip():
+        raise ValueError("The author's comments need a name to be signed with.")
+    return (
+        Comment.objects.filter(is_author=True)
+        .exclude(name=name)
+        .update(name=name, updated_at=timezone.now())
+    )

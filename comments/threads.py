@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from comments.models import Comment
 
@@ -76,9 +77,11 @@ def _stamp_of(rows):
 
 def _cache_key(target, stamp, page, can_reply, conf):
     count, latest = stamp
+    # Comment dates are rendered in the active time zone, which the site may change.
     parts = (
         "comments:thread", target._meta.label_lower, target.pk, count,
         latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth, conf.per_page,
+        timezone.get_current_timezone_name(),
     )  # fmt: skip
     return ":".join(str(part) for part in parts)
 

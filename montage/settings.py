@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "comments",
+    "site_settings",
     "blog",
 ]
 
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The time zone the author chose in the admin's Site settings, for every request.
+    "site_settings.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -167,14 +170,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "montage@localhost")
+# The SMTP server, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, cast=bool)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["montage"]
 CRISPY_TEMPLATE_PACK = "montage"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Starting values of the admin's Site settings (site_settings.conf): once the author
+# saves that page, it wins over these and TIME_ZONE.
 MONTAGE_SITE_TITLE = env("MONTAGE_SITE_TITLE", "Montage")
 MONTAGE_SITE_TAGLINE = env("MONTAGE_SITE_TAGLINE", "Videos and the music behind them")
+MONTAGE_AUTHOR_NAME = env("MONTAGE_AUTHOR_NAME", "")
+MONTAGE_MODERATION_EMAIL = env("MONTAGE_MODERATION_EMAIL", "")
 MONTAGE_POSTS_PER_PAGE = env("MONTAGE_POSTS_PER_PAGE", 5, cast=int)
 MONTAGE_IMAGE_MAX_BYTES = env("MONTAGE_IMAGE_MAX_BYTES", 15_000_000, cast=int)
 # Pillow's own bomb guard trips at 89 megapixels; posters never need more than this.
@@ -183,6 +196,8 @@ MONTAGE_IMAGE_MAX_PIXELS = env("MONTAGE_IMAGE_MAX_PIXELS", 40_000_000, cast=int)
 # The discussion options are declared in comments/options.py: each can also be set
 # here or in the environment as COMMENTS_<NAME> (comments/conf.py says which wins).
 COMMENTS_TARGET_MODELS = ["blog.Post"]
+# The name the author's replies are signed with: the Site settings' public name.
+COMMENTS_AUTHOR_NAME = "site_settings.authors.public_name"
 
 LOGGING = {
     "version": 1,

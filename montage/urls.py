@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.static import serve
 
-admin.site.site_header = f"{settings.MONTAGE_SITE_TITLE} admin"
-admin.site.site_title = settings.MONTAGE_SITE_TITLE
+from site_settings.conf import site_settings
+
+# Read as each admin page renders, so the admin follows the Site settings' title.
+admin.site.site_header = lazy(lambda: f"{site_settings().title} admin", str)()
+admin.site.site_title = lazy(lambda: site_settings().title, str)()
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from blog.models import Credit, Post
 from comments.conf import discussion_settings
+from site_settings.conf import site_settings
 from tests.factories import (
     AlbumFactory,
     CategoryFactory,
@@ -297,6 +298,7 @@ def test_post_page_query_count_does_not_grow_with_tracks_and_videos(
     post = _post_with_soundtrack(tracks, videos)
     ContentType.objects.get_for_model(post)  # looked up once per process, then cached
     discussion_settings()  # site-wide, read once and then cached (test_discussion_settings)
+    site_settings()  # the same (tests/site_settings)
     with django_assert_num_queries(POST_PAGE_QUERIES):
         response = client.get(post.get_absolute_url())
     assert response.content.count(b'class="track"') == tracks
@@ -340,6 +342,7 @@ def test_home_query_count_does_not_grow_with_posts(client, django_assert_num_que
     """The home page's queries stay the same however many posts it lists."""
     for _ in range(posts):
         PostTrackFactory(post=PostFactory())
+    site_settings()  # site-wide, read once and then cached (tests/site_settings)
     with django_assert_num_queries(2):
         client.get(reverse("blog:home"))
 

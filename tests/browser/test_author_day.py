@@ -48,6 +48,7 @@ def author_site(transactional_db, live_server, settings, tmp_path, mailoutbox):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.COMMENTS_MIN_SECONDS_TO_POST = 0
     settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.MONTAGE_MODERATION_EMAIL = "mod@example.com"  # the Site settings' start
     CategoryFactory(name="Training montages", slug="training-montages")
     performer = ArtistFactory(name="John Cafferty")
     for title in (FIRST_TRACK, SECOND_TRACK, "Training Montage"):

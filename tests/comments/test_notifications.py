@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from comments.models import Comment
+from comments.models import Comment, ModerationMailFailure
 from tests.comments.helpers import comment_data
 from tests.factories import CommentFactory, PostFactory, StaffFactory, UserFactory
 
@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def post():
+def post(settings):
+    # The host site (blog) sends moderation mail to the Site settings' address.
+    settings.MONTAGE_MODERATION_EMAIL = "author@example.com"
     return PostFactory(author=UserFactory(email="author@example.com"), title="Rocky IV")
 
 
@@ -79,3 +81,34 @@ def test_failing_mail_server_loses_no_comment_and_shows_no_error(
         response = _submit(client, post, text="Kept despite the mail server.")
     assert response.status_code == 303
     assert Comment.objects.get().text == "Kept despite the mail server."
+
+
+def _refuse(*args, **kwargs):
+    raise smtplib.SMTPServerDisconnected("mail server down")
+
+
+def test_a_failing_mail_server_is_recorded_for_the_admin(
+    client, post, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The failure is kept in the database, so the admin in any process can show it."""
+    monkeypatch.setattr("comments.services.send_mail", _refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(client, post)
+    failure = ModerationMailFailure.latest()
+    assert failure.error == "SMTPServerDisconnected: mail server down"
+    assert failure.failed_at is not None
+
+
+def test_a_later_mail_that_goes_through_clears_the_failure(
+    client, post, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    with monkeypatch.context() as patched:
+        patched.setattr("comments.services.send_mail", _refuse)
+        with django_capture_on_commit_callbacks(execute=True):
+            _submit(client, post, text="While the server is down.")
+    assert ModerationMailFailure.latest() is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(client, post, text="Once it is back up.")
+    assert len(mail.outbox) == 1
+    assert ModerationMailFailure.latest() is None

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from comments.conf import discussion_settings
 from comments.models import Comment
+from site_settings.conf import site_settings
 from tests.blog.test_views import POST_PAGE_QUERIES
 from tests.comments.helpers import comment_data, form_token
 from tests.factories import (
@@ -348,6 +349,7 @@ def test_post_page_queries_do_not_grow_with_comments(client, django_assert_num_q
         parents.append(CommentFactory(target=post, parent=parent))
     ContentType.objects.get_for_model(post)  # looked up once per process, then cached
     discussion_settings()  # site-wide, read once and then cached (test_discussion_settings)
+    site_settings()  # the same (tests/site_settings)
     with django_assert_num_queries(POST_PAGE_QUERIES):
         response = client.get(post.get_absolute_url())
     assert response.content.decode().count('class="comment') >= count

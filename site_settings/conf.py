@@ -1,0 +1,49 @@
+"""The site settings in force: one place to read the title, tagline, time zone, the
+author's public name and where moderation mail goes.
+
+Each value comes from the author's ``SiteSettings`` row once it has been saved in the
+admin, else from Django's settings, which read the environment (``FROM_SETTINGS``):
+the environment only gives the starting values. The row is read through the cache, so
+a page pays no query for it: with a shared cache (Redis) every process sees a change at
+once; with the local-memory cache, other processes within ``SETTINGS_CACHE_SECONDS``.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.core.cache import cache
+
+from site_settings.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, SiteSettings
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    tagline: str
+    time_zone: str
+    author_name: str
+    moderation_email: str
+
+
+FROM_SETTINGS = {
+    "title": "MONTAGE_SITE_TITLE",
+    "tagline": "MONTAGE_SITE_TAGLINE",
+    "time_zone": "TIME_ZONE",
+    "author_name": "MONTAGE_AUTHOR_NAME",
+    "moderation_email": "MONTAGE_MODERATION_EMAIL",
+}
+
+
+def site_settings() -> SiteConfig:
+    """The settings in force: the author's saved row, else the project's settings."""
+    values = cache.get(SETTINGS_CACHE_KEY)
+    if values is None:
+        row = SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).first()
+        values = row.as_values() if row else {}
+        cache.set(SETTINGS_CACHE_KEY, values, SETTINGS_CACHE_SECONDS)
+    return replace(project_settings(), **values)
+
+
+def project_settings() -> SiteConfig:
+    """The starting values, from Django's settings."""
+    return SiteConfig(**{name: getattr(settings, key, "") for name, key in FROM_SETTINGS.items()})

@@ -1,0 +1,95 @@
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from site_settings.time_zones import validate_time_zone
+
+
+class SiteSettings(models.Model):
+    """The author's site settings: one row, edited in the admin.
+
+    Until the author first saves it, the values come from Django's settings (the
+    environment, see ``site_settings.conf``); once saved, the row wins. It is read
+    through the cache, and saving it writes the new values there.
+    """
+
+    SINGLETON_PK = 1
+
+    title = models.CharField(
+        _("site title"),
+        max_length=100,
+        help_text=_("Heads every page, and names the site in search results and shared links."),
+    )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        help_text=_("One line under the title: what the site is about."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Dates and times on the site and in the admin are shown in this zone, and "
+            "archives start each day and month by it."
+        ),
+    )
+    author_name = models.CharField(
+        _("your public name"),
+        max_length=100,
+        help_text=_(
+            "The name readers see on your posts and on your replies to comments; changing "
+            "it changes your earlier replies too. Your login name is never shown."
+        ),
+    )
+    moderation_email = models.EmailField(
+        _("send moderation mail to"),
+        blank=True,
+        help_text=_(
+            "Where the mail about comments awaiting moderation goes. Empty: no mail is "
+            "sent, and the admin's home page says so while comments wait."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+        # As DiscussionSettings: the next page reads the new values without a query; a
+        # process that read the old row just before the commit keeps it at most
+        # SETTINGS_CACHE_SECONDS.
+        values = self.as_values()
+        transaction.on_commit(lambda: _cache_values(values))
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: _cache_values({}))
+        return result
+
+    def as_values(self):
+        """The row as ``site_settings.conf.SiteConfig`` field values."""
+        return {name: getattr(self, name) for name in self.editable_names()}
+
+    @classmethod
+    def editable_names(cls):
+        return [
+            field.name
+            for field in cls._meta.concrete_fields
+            if field.editable and field.name != "id"
+        ]
+
+
+SETTINGS_CACHE_KEY = "site_settings:values"
+# A per-process cache (local memory) catches up with a change within this time.
+SETTINGS_CACHE_SECONDS = 60
+
+
+def _cache_values(values):
+    cache.set(SETTINGS_CACHE_KEY, values, SETTINGS_CACHE_SECONDS)
