@@ -39,6 +39,16 @@ class HoneypotInput(forms.TextInput):
         super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
+class WebsiteField(forms.URLField):
+    """A web page's address: http or https only.
+
+    It replaces URLField's own validator rather than adding one beside it, so a bad
+    address is one error, not the same sentence twice.
+    """
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     """The reader's comment form. It validates and keeps what was typed; it saves nothing."""
 
@@ -71,12 +81,11 @@ class CommentForm(forms.Form):
             "invalid": _("Enter an email address like name@example.com."),
         },
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label=_("Website"),
         max_length=URL_MAX,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
         error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
     )

@@ -453,3 +453,12 @@ def test_staff_replying_at_once_are_not_taken_for_bots(client, post):
     client.force_login(StaffFactory())
     _post(client, post, token=form_token(post, age_seconds=0))
     assert Comment.objects.get().status == Comment.Status.APPROVED
+
+
+def test_error_summary_lists_each_problem_once(client, post):
+    """A bad website and a missing name are two lines in the summary, not three."""
+    response = _post(client, post, name="", url="javascript:alert(1)")
+    summary = re.search(r'<div class="error-summary".*?</div>', response.content.decode(), re.S)
+    items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    assert len(items) == 2
+    assert "Enter a web address starting with http:// or https://." in items[1]
