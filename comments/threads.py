@@ -101,7 +101,10 @@ def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
         )
         thread = build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
         for comment in thread.comments:
-            comment.shows_reply = can_reply and comment.is_approved
+            # At the depth limit a reply could only be shown beside its parent, not under it.
+            comment.shows_reply = (
+                can_reply and comment.is_approved and comment.depth < conf.thread_depth
+            )
         html = render_to_string("comments/_thread.html", {"thread": thread})
         shown = {"html": html, "count": thread.count, "page": thread.page, "pages": thread.pages}
         return shown, _stamp_of(rows)
