@@ -94,6 +94,8 @@ class CommentForm(forms.Form):
         required=False,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Which page the form belongs to, for the endpoint; the token proves it.
+    target = forms.CharField(widget=forms.HiddenInput, max_length=200)
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
     homepage = forms.CharField(required=False, widget=HoneypotInput)
 
@@ -103,6 +105,7 @@ class CommentForm(forms.Form):
         self.seconds_since_shown = 0.0
         super().__init__(*args, **kwargs)
         if not self.is_bound:
+            self.initial["target"] = target_key(target)
             self.initial["token"] = make_form_token(target)
 
     def clean_token(self):

@@ -8,6 +8,7 @@ admin.site.site_title = settings.MONTAGE_SITE_TITLE
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from blog.models import Post
@@ -245,7 +246,10 @@ def test_errors_keep_what_was_typed_and_summarise_them_with_links_to_the_fields(
     assert _post_with_errors(page, comments_site) == 400
 
     assert page.title().startswith("Error:")
-    assert page.url.endswith(ROCKY + "#respond")
+    # The post's own page, answered at the comment endpoint's address, at the form.
+    assert page.url == comments_site + reverse("comments:post") + "#respond"
+    expect(page.locator("link[rel=canonical]")).to_have_attribute("href", comments_site + ROCKY)
+    expect(page.locator("h1")).to_have_text(_rocky().title)
     summary = page.locator(".error-summary")
     expect(summary).to_have_role("alert")
     expect(summary).to_contain_text("There is a problem")

@@ -235,9 +235,9 @@ def test_no_reply_link_at_the_depth_limit(settings):
     post = PostFactory()
     top = CommentFactory(target=post)
     reply = CommentFactory(target=post, parent=top)
-    html = thread_page(
-        post, page=1, own_pending=[], can_reply=True, conf=discussion_settings()
-    )["html"]
+    html = thread_page(post, page=1, own_pending=[], can_reply=True, conf=discussion_settings())[
+        "html"
+    ]
     assert f"?replytocom={top.pk}#respond" in html
     assert f"?replytocom={reply.pk}" not in html
     assert html.count('class="comment__reply"') == 1
@@ -249,7 +249,7 @@ def test_threading_off_shows_no_reply_link(settings):
     settings.COMMENTS_THREAD_DEPTH = 1
     post = PostFactory()
     CommentFactory.create_batch(2, target=post)
-    html = thread_page(
-        post, page=1, own_pending=[], can_reply=True, conf=discussion_settings()
-    )["html"]
+    html = thread_page(post, page=1, own_pending=[], can_reply=True, conf=discussion_settings())[
+        "html"
+    ]
     assert "comment__reply" not in html

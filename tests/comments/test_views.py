@@ -5,6 +5,7 @@ import time
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from comments.conf import discussion_settings
 from comments.models import Comment
 from tests.blog.test_views import POST_PAGE_QUERIES
-from tests.comments.helpers import comment_data, form_token
+from tests.comments.helpers import comment_data, comment_endpoint, form_token
 from tests.factories import (
     CommentFactory,
     DraftFactory,
@@ -31,8 +32,8 @@ def post():
     return PostFactory(title="Rocky training in Russia")
 
 
-def _post(client, post, **overrides):
-    return client.post(post.get_absolute_url(), comment_data(post, **overrides))
+def _post(client, post, /, **overrides):
+    return client.post(comment_endpoint(), comment_data(post, **overrides))
 
 
 def test_form_says_email_is_not_published_and_marks_required_fields(client, post):
@@ -297,7 +298,7 @@ def test_without_consent_nothing_is_remembered(client, post):
     """Unticked, the browser keeps no name or email, and an earlier one is forgotten."""
     _post(client, post, remember="on", name="Rocky")
     client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, name="Rocky", email="r2@example.com", text="Second, unticked."),
         REMOTE_ADDR="192.0.2.44",
     )
@@ -334,7 +335,7 @@ def test_comments_are_paginated_by_thread(client, post, settings):
     third = client.get(post.get_absolute_url(), {"cpage": 3}).content.decode()
     assert "Thread number 0." in first and "Thread number 2." not in first
     assert "Thread number 4." in third
-    assert 'href="?cpage=3#comments"' in first
+    assert f'href="{post.get_absolute_url()}?cpage=3#comments"' in first
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -392,9 +393,9 @@ def test_a_post_not_yet_published_takes_no_comment_and_says_so(client, factory):
 
 
 _text = st.text(max_size=300)
+_fields = ["name", "email", "url", "text", "parent", "target", "token", "homepage", "remember"]
 _post_bodies = st.dictionaries(
-    st.sampled_from(["name", "email", "url", "text", "parent", "token", "homepage", "remember"]),
-    st.one_of(_text, st.integers().map(str), st.just("")),
+    st.sampled_from(_fields), st.one_of(_text, st.integers().map(str), st.just(""))
 )
 
 
@@ -403,10 +404,12 @@ _post_bodies = st.dictionaries(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(body=_post_bodies)
-def test_no_post_body_causes_a_server_error(client, post, body):
-    """Whatever a POST holds, the answer is a redirect or the form with an error."""
-    response = client.post(post.get_absolute_url(), body)
+@given(body=_post_bodies, starts_valid=st.booleans())
+def test_no_post_body_causes_a_server_error(client, post, body, starts_valid):
+    """Whatever a POST holds, the answer is a redirect or a page with an error."""
+    if starts_valid:
+        body = {**comment_data(post, email=f"{len(body)}@example.com"), **body}
+    response = client.post(comment_endpoint(), body)
     assert response.status_code in {303, 400, 403, 409, 429}
 
 
@@ -416,12 +419,12 @@ def test_comments_behind_a_trusted_proxy_are_told_apart_by_forwarded_address(
     """Behind one proxy, two readers at once are two addresses, not a flood."""
     settings.COMMENTS_TRUSTED_PROXIES = 1
     first = client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, email="a@example.com"),
         HTTP_X_FORWARDED_FOR="198.51.100.1",
     )
     second = client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, email="b@example.com", text="Another reader."),
         HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.2",
     )
@@ -462,3 +465,75 @@ def test_error_summary_lists_each_problem_once(client, post):
     items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
     assert len(items) == 2
     assert "Enter a web address starting with http:// or https://." in items[1]
+
+
+def test_form_posts_to_the_comment_endpoint_and_comes_back_at_the_form(client, post):
+    """The form's action is the comments app's own address, then #respond."""
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert f'action="{reverse("comments:post")}#respond"' in content
+    assert f'name="target" value="blog.post:{post.pk}"' in content
+
+
+def test_the_comment_endpoint_takes_only_post(client):
+    """Opening the endpoint's address shows no page of its own."""
+    assert client.get(comment_endpoint()).status_code == 405
+
+
+def test_refused_comment_comes_back_on_the_posts_own_page(client, post):
+    """A refused comment is answered with the whole post page, at the form, text kept."""
+    response = _post(client, post, name="", text="Typed on the post's page.")
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Rocky training in Russia" in content
+    assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in content
+    assert "<h1>Rocky training in Russia</h1>" in content
+    assert 'id="respond"' in content
+    assert "Typed on the post&#x27;s page." in content
+    assert "blog/post_detail.html" in [template.name for template in response.templates]
+
+
+def test_links_on_a_refused_comments_page_lead_to_the_post(client, post, settings):
+    """Reply, comment pages and Cancel reply point at the post, not at the endpoint."""
+    settings.COMMENTS_PER_PAGE = 1
+    first, _second = CommentFactory.create_batch(2, target=post)
+    response = _post(client, post, parent=str(first.pk), name="")
+    content = response.content.decode()
+    url = post.get_absolute_url()
+    assert f'href="{url}?replytocom={first.pk}#respond"' in content
+    assert f'href="{url}?cpage=2#comments"' in content
+    assert f'href="{url}#respond" data-cancel-reply' in content
+    assert "Leave a Reply to" in content
+
+
+@pytest.mark.parametrize(
+    "target",
+    [None, "", "blog.post", "blog.post:abc", "auth.user:1", "blog.post:999999", "nonsense:1"],
+)
+def test_a_form_naming_no_page_that_takes_comments_is_a_400_that_shows_the_text(
+    client, post, target
+):
+    """An altered or orphaned form is refused, saves nothing, and shows what was written."""
+    response = _post(client, post, target=target, text="Words worth keeping.")
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Your comment was not sent" in content
+    assert "Words worth keeping." in content
+    assert not Comment.objects.exists()
+
+
+def test_a_form_for_a_deleted_post_shows_what_was_written(client, post):
+    """The post went away while the reader typed: the text is shown to keep."""
+    data = comment_data(post, text="Written for a post now gone.")
+    post.delete()
+    response = client.post(comment_endpoint(), data)
+    assert response.status_code == 400
+    assert "Written for a post now gone." in response.content.decode()
+
+
+def test_a_reader_commenting_on_a_draft_gets_the_pages_404(client):
+    """A draft is not revealed to readers by the endpoint: its page answers 404."""
+    draft = DraftFactory()
+    response = _post(client, draft, text="Is anyone there?")
+    assert response.status_code == 404
+    assert "Is anyone there?" not in response.content.decode()
+    assert not Comment.objects.exists()
