@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CommentsConfig(AppConfig):
@@ -6,3 +7,8 @@ class CommentsConfig(AppConfig):
 
     name = "comments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from comments.system_checks import comments_configuration
+
+        checks.register(comments_configuration)

@@ -41,16 +41,14 @@ class Discussion(StrEnum):
 def discussion_state(target, conf=None):
     """Whether readers may comment on ``target`` now, and if not, why.
 
-    A target may switch comments off with a ``comments_enabled`` attribute, and gives
-    the moment its discussion opened as ``comments_opened_at``: None or a time to come
-    means it has not opened yet (a draft, say); past the "close after N days" setting
-    it closes. A target with neither attribute is always open.
+    A target gives the moment its discussion opened as ``comments_opened_at`` (a
+    system check requires it): None or a time to come means it has not opened yet (a
+    draft, say); past the "close after N days" setting it closes. A target may also
+    switch comments off with a ``comments_enabled`` attribute.
     """
     conf = conf or discussion_settings()
     if not getattr(target, "comments_enabled", True):
         return Discussion.CLOSED
-    if not hasattr(target, "comments_opened_at"):
-        return Discussion.OPEN
     opened_at, now = target.comments_opened_at, timezone.now()
     if opened_at is None or opened_at > now:
         return Discussion.NOT_OPEN_YET
