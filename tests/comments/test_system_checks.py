@@ -71,5 +71,5 @@ def test_an_impossible_setting_is_an_error_not_a_crash():
 @override_settings(COMMENTS_CHECKS=["comments.checks.no_such_rule"])
 def test_manage_py_check_fails_on_a_misconfiguration():
     """The check is registered: manage.py check stops with the error."""
-    with pytest.raises(SystemCheckError, match="comments.E002"):
+    with pytest.raises(SystemCheckError, match=r"comments\.E002"):
         call_command("check")
