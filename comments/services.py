@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
-from comments.models import Comment
+from comments.models import REASON_MAX, Comment
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def comments_are_open(target, conf=None):
 
 
 def _decide(submission, conf):
-    held = approved = False
+    """The decision that settles the comment, whose reason the comment keeps."""
+    held = approved = None
     for path in conf.checks:
         decision = import_string(path)(submission, conf)
         if decision is None:
@@ -72,11 +74,11 @@ def _decide(submission, conf):
             return decision
         if decision.verdict is Verdict.APPROVE and decision.final:
             return decision
-        held |= decision.verdict is Verdict.HOLD
-        approved |= decision.verdict is Verdict.APPROVE
-    if approved and not held:
-        return Decision(Verdict.APPROVE, "approved by rule")
-    return Decision(Verdict.HOLD, "held for moderation")
+        if decision.verdict is Verdict.HOLD:
+            held = held or decision
+        elif decision.verdict is Verdict.APPROVE:
+            approved = approved or decision
+    return held or approved or Decision(Verdict.HOLD, _("Held: no rule published it"))
 
 
 _STATUS_FOR = {
@@ -112,6 +114,7 @@ def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
             text=submission.text,
             status=_STATUS_FOR[decision.verdict],
             is_author=decision.marks_author,
+            moderation_reason=str(decision.reason)[:REASON_MAX],
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:500],
         )

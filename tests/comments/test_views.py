@@ -226,22 +226,42 @@ def test_posting_again_within_15_seconds_is_refused_with_429(client, post):
     assert "Second, right away." in content
 
 
-@pytest.mark.parametrize(
-    "bot_data",
-    [{"homepage": "http://spam.example"}, {"token": None}],
-    ids=["honeypot", "too-fast"],
-)
-def test_bots_are_marked_spam_and_told_nothing_different(client, post, bot_data):
-    """A filled honeypot or an instant post is spam, answered exactly as a person is."""
-    if "token" in bot_data:
-        bot_data = {"token": form_token(post, age_seconds=0)}
-    response = _post(client, post, **bot_data)
+def test_a_filled_honeypot_is_spam_answered_exactly_as_a_person_is(client, post):
+    """A bot filling the hidden field is kept as spam and told nothing different."""
+    response = _post(client, post, homepage="http://spam.example")
     person = _post(Client(REMOTE_ADDR="198.51.100.9"), post, email="person@example.com")
     spam = Comment.objects.get(status=Comment.Status.SPAM)
     assert response.status_code == person.status_code == 303
     assert response["Location"] == f"{post.get_absolute_url()}#comment-{spam.pk}"
     assert sorted(response.cookies) == sorted(person.cookies)
     assert spam.text not in Client().get(post.get_absolute_url()).content.decode()
+
+
+TOO_FAST = "Your comment was sent very soon after the page opened."
+
+
+def test_a_comment_sent_too_fast_comes_back_with_its_text_and_asks_to_wait(client, post):
+    """Sent a moment after the page opened: the form returns, text kept, nothing stored."""
+    token = form_token(post, age_seconds=0)
+    response = _post(client, post, token=token, text="Quick, but human.")
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert TOO_FAST in content and "Wait a moment, then send it again." in content
+    assert "Quick, but human." in content
+    assert f'name="token" value="{token}"' in content  # the first timestamp, kept
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_sent_too_fast_passes_when_sent_again_after_the_wait(client, post):
+    """Sending the returned form again a few seconds later stores the comment."""
+    token = form_token(post, age_seconds=0)
+    assert _post(client, post, token=token).status_code == 429
+    real_time = time.time
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: real_time() + 5)
+        response = _post(client, post, token=token)
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
 
 
 def test_tampered_form_token_is_a_400_that_keeps_the_text(client, post):
