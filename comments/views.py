@@ -95,10 +95,10 @@ def _remembered(request):
 
 def _posted_target(value, conf):
     """The object a posted form names ("app_label.model:pk"), if comments may be on it."""
-    label, _, pk = value.rpartition(":")
+    label, _colon, pk = value.rpartition(":")
     if label not in {name.lower() for name in conf.target_models}:
         return None
-    if not pk.isdigit() or len(pk) > 19:
+    if not pk.isdigit() or len(pk) >= 19:  # beyond a 64-bit key, the database would fail
         return None
     return apps.get_model(label)._default_manager.filter(pk=pk).first()
 

@@ -527,8 +527,11 @@ def test_links_on_a_refused_comments_page_lead_to_the_post(client, post, setting
 
 @pytest.mark.parametrize(
     "target",
-    [None, "", "blog.post", "blog.post:abc", "auth.user:1", "blog.post:999999", "nonsense:1"],
-)
+    [
+        None, "", "blog.post", "blog.post:abc", "auth.user:1", "blog.post:999999",
+        "blog.post:9999999999999999999", "nonsense:1",
+    ],
+)  # fmt: skip
 def test_a_form_naming_no_page_that_takes_comments_is_a_400_that_shows_the_text(
     client, post, target
 ):
