@@ -36,7 +36,7 @@ class Verdict(enum.Enum):
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    reason: str  # Why, for the moderator (and the log, for a refusal).
+    reason: str  # Why, in words for the moderator: kept on the comment it decides.
     message: str = ""  # Shown to the reader, for REFUSE only.
     http_status: int = 400
     final: bool = False
