@@ -122,7 +122,7 @@ class Comment(models.Model):
         help_text=_("Written by the site's author, shown with a badge."),
     )
     moderation_reason = models.CharField(
-        _("decided by"),
+        _("on arrival"),
         max_length=REASON_MAX,
         blank=True,
         editable=False,

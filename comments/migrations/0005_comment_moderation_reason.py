@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='comment',
             name='moderation_reason',
-            field=models.CharField(blank=True, editable=False, help_text="The rule that set this comment's status when it arrived.", max_length=200, verbose_name='decided by'),
+            field=models.CharField(blank=True, editable=False, help_text="The rule that set this comment's status when it arrived.", max_length=200, verbose_name='on arrival'),
         ),
     ]

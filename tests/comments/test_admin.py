@@ -134,7 +134,7 @@ def test_comment_list_shows_which_rule_decided_each_comment(moderator):
     CommentFactory(status=Comment.Status.PENDING, moderation_reason="Held: 2 links or more")
     content = moderator.get(reverse("admin:comments_comment_changelist")).content.decode()
     header = r'<th scope="col" class="[^"]*column-moderation_reason">\s*<div class="text">'
-    assert re.search(header + r"<a[^>]*>Decided by</a>", content)
+    assert re.search(header + r"<a[^>]*>On arrival</a>", content)
     assert '<td class="field-moderation_reason">Held: 2 links or more</td>' in content
 
 
@@ -146,6 +146,6 @@ def test_comment_page_shows_which_rule_decided_it(moderator):
     )
     url = reverse("admin:comments_comment_change", args=[comment.pk])
     content = moderator.get(url).content.decode()
-    assert "Decided by" in content
+    assert "On arrival:" in content
     assert "Spam: the hidden honeypot field was filled" in content
     assert 'name="moderation_reason"' not in content
