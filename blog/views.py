@@ -14,7 +14,7 @@ from blog.post_page import (
     publication_epoch,
     render_parts,
 )
-from comments.views import comment_post, comment_section
+from comments.views import comment_section
 
 
 class PublishedPostsMixin:
@@ -88,22 +88,18 @@ class SearchView(PublishedPostsMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "HEAD"])
 def post_detail(request, slug):
+    """The post page. Its comment form posts to ``comments:post``, which renders this
+    view again, with the refused form, when a comment is not taken."""
     epoch = publication_epoch()
     parts = cached_parts(slug, epoch)
     post = get_object_or_404(
         post_page_queryset(request.user, with_neighbours=parts is None), slug=slug
     )
-    form, status = None, 200
-    if request.method == "POST":
-        result = comment_post(request, target=post)
-        if result.redirect:
-            return result.redirect
-        form, status = result.form, result.status
     if parts is None:
         parts = render_parts(post, epoch)
-    return _post_page(request, post, parts, form=form, status=status)
+    return _post_page(request, post, parts)
 
 
 def post_preview(request, post_pk, *, poster_change=None, new_pictures=False):
@@ -120,12 +116,12 @@ def post_preview(request, post_pk, *, poster_change=None, new_pictures=False):
     return _post_page(request, post, build_parts(post), preview=preview)
 
 
-def _post_page(request, post, parts, *, form=None, status=200, preview=None):
+def _post_page(request, post, parts, *, preview=None):
     comments = comment_section(
-        request, target=post, form=form, stamp=comment_stamp(post), preview=preview is not None
+        request, target=post, stamp=comment_stamp(post), preview=preview is not None
     )
     context = {"post": post, "parts": parts, "preview": preview, "comments": comments}
-    response = render(request, "blog/post_detail.html", context, status=status)
+    response = render(request, "blog/post_detail.html", context)
     # The comment form is filled from the reader's own cookies.
     patch_vary_headers(response, ["Cookie"])
     if preview is not None or not post.is_published:

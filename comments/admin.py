@@ -113,7 +113,9 @@ class ReplyForm(forms.Form):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "status", "target_link", "name", "email", "created_at"]
+    list_display = [
+        "excerpt", "status", "moderation_reason", "target_link", "name", "email", "created_at",
+    ]  # fmt: skip
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, "is_author", "created_at"]
     search_fields = ["name", "email", "text", "ip_address"]
@@ -122,10 +124,11 @@ class CommentAdmin(admin.ModelAdmin):
     actions = [_bulk(name) for name in MODERATION_ACTIONS]
     readonly_fields = [
         "target_link", "parent", "commenter_history", "user", "ip_address", "user_agent",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "moderation_reason",
     ]  # fmt: skip
     fields = [
-        "status", "target_link", "parent", "name", "email", "commenter_history", "url", "text",
+        "status", "moderation_reason",
+        "target_link", "parent", "name", "email", "commenter_history", "url", "text",
         "is_author", "user", "ip_address", "user_agent", "created_at", "updated_at",
     ]  # fmt: skip
     change_form_template = "admin/comments/comment/change_form_with_reply.html"

@@ -8,6 +8,9 @@ How decisions combine (``comments.services.comment_submit``): the first ``REFUSE
 ``SPAM`` or ``TRASH`` ends the run; an ``APPROVE`` marked final (the site's author)
 ends it too; ``HOLD`` wins over any later plain ``APPROVE``; with no decision at all the
 comment waits for moderation.
+
+A decision's ``reason`` is kept on the comment it decided (``Comment.moderation_reason``)
+and shown to the moderator, so it is a sentence for people: "Held: 2 links or more".
 """
 
 import enum
@@ -33,7 +36,7 @@ class Verdict(enum.Enum):
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    reason: str
+    reason: str  # Why, in words for the moderator: kept on the comment it decides.
     message: str = ""  # Shown to the reader, for REFUSE only.
     http_status: int = 400
     final: bool = False
@@ -57,6 +60,9 @@ class Submission:
 
 FLOOD_MESSAGE = _("You are posting comments too quickly. Slow down.")
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
+TOO_FAST_MESSAGE = _(
+    "Your comment was sent very soon after the page opened. Wait a moment, then send it again."
+)
 # A whole link is consumed per match, so "https://www.…" counts once.
 _LINK = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 
@@ -64,14 +70,24 @@ _LINK = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 def honeypot(submission, conf):
     """A field people never see was filled in: a bot."""
     if submission.honeypot_filled:
-        return Decision(Verdict.SPAM, "honeypot")
+        return Decision(Verdict.SPAM, _("Spam: the hidden honeypot field was filled"))
     return None
 
 
 def posted_too_fast(submission, conf):
-    """Sent sooner after the page loaded than anyone could read and type."""
+    """Sent sooner after the page loaded than anyone could read and type.
+
+    Refused rather than kept as spam, since a quick person (a short reply, a form
+    filled in by the browser) would lose their comment without a word: the form comes
+    back with its text and its first timestamp, so sending it again a moment later passes.
+    """
     if submission.seconds_since_form_shown < conf.min_seconds_to_post:
-        return Decision(Verdict.SPAM, "posted too fast")
+        return Decision(
+            Verdict.REFUSE,
+            _("Refused: sent too soon after the page opened"),
+            message=TOO_FAST_MESSAGE,
+            http_status=429,
+        )
     return None
 
 
@@ -79,7 +95,12 @@ def staff_author(submission, conf):
     """The site's own staff are published at once."""
     user = submission.user
     if user is not None and user.is_authenticated and user.is_staff:
-        return Decision(Verdict.APPROVE, "staff author", final=True, marks_author=True)
+        return Decision(
+            Verdict.APPROVE,
+            _("Approved: written by the site's staff"),
+            final=True,
+            marks_author=True,
+        )
     return None
 
 
@@ -90,7 +111,12 @@ def flood(submission, conf):
     if submission.ip_address:
         same_sender |= Q(ip_address=submission.ip_address)
     if Comment.objects.filter(same_sender, created_at__gte=since).exists():
-        return Decision(Verdict.REFUSE, "flood", message=FLOOD_MESSAGE, http_status=429)
+        return Decision(
+            Verdict.REFUSE,
+            _("Refused: another comment from this sender moments ago"),
+            message=FLOOD_MESSAGE,
+            http_status=429,
+        )
     return None
 
 
@@ -106,13 +132,21 @@ def duplicate(submission, conf):
         .exclude(status=Comment.Status.TRASH)
     )
     if duplicates.exists():
-        return Decision(Verdict.REFUSE, "duplicate", message=DUPLICATE_MESSAGE, http_status=409)
+        return Decision(
+            Verdict.REFUSE,
+            _("Refused: the same comment was already sent"),
+            message=DUPLICATE_MESSAGE,
+            http_status=409,
+        )
     return None
 
 
-def _matches_any(words, submission):
-    # As WordPress does: a case-insensitive match anywhere in any of these fields,
-    # so "press" also catches "WordPress".
+def _first_match(words, submission):
+    """The first of ``words`` found in the comment or its sender, or None.
+
+    As WordPress does: a case-insensitive match anywhere in any of these fields,
+    so "press" also catches "WordPress".
+    """
     haystack = "\n".join(
         [
             submission.name,
@@ -123,27 +157,38 @@ def _matches_any(words, submission):
             submission.user_agent,
         ]
     ).casefold()
-    return any(word.strip() and word.strip().casefold() in haystack for word in words)
+    return next(
+        (word.strip() for word in words if word.strip() and word.strip().casefold() in haystack),
+        None,
+    )
 
 
 def disallowed_words(submission, conf):
     """A disallowed word anywhere in the comment or its sender: straight to the trash."""
-    if _matches_any(conf.disallowed_words, submission):
-        return Decision(Verdict.TRASH, "disallowed word")
+    word = _first_match(conf.disallowed_words, submission)
+    if word is not None:
+        return Decision(
+            Verdict.TRASH, _("Trash: contains “%(word)s”, a disallowed word") % {"word": word}
+        )
     return None
 
 
 def moderation_words(submission, conf):
     """A word the author wants to see before it is published."""
-    if _matches_any(conf.moderation_words, submission):
-        return Decision(Verdict.HOLD, "moderation word")
+    word = _first_match(conf.moderation_words, submission)
+    if word is not None:
+        return Decision(
+            Verdict.HOLD, _("Held: contains “%(word)s”, a moderation word") % {"word": word}
+        )
     return None
 
 
 def too_many_links(submission, conf):
     """As many links as the limit or more (WordPress holds at 2 by default)."""
     if conf.max_links and len(_LINK.findall(submission.text)) >= conf.max_links:
-        return Decision(Verdict.HOLD, "too many links")
+        return Decision(
+            Verdict.HOLD, _("Held: %(count)d links or more") % {"count": conf.max_links}
+        )
     return None
 
 
@@ -155,5 +200,7 @@ def returning_commenter(submission, conf):
         name=submission.name, email__iexact=submission.email
     )
     if earlier.exists():
-        return Decision(Verdict.APPROVE, "returning commenter")
+        return Decision(
+            Verdict.APPROVE, _("Approved: returning commenter with an approved comment")
+        )
     return None

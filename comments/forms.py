@@ -39,6 +39,16 @@ class HoneypotInput(forms.TextInput):
         super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
+class WebsiteField(forms.URLField):
+    """A web page's address: http or https only.
+
+    It replaces URLField's own validator rather than adding one beside it, so a bad
+    address is one error, not the same sentence twice.
+    """
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     """The reader's comment form. It validates and keeps what was typed; it saves nothing."""
 
@@ -71,12 +81,11 @@ class CommentForm(forms.Form):
             "invalid": _("Enter an email address like name@example.com."),
         },
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label=_("Website"),
         max_length=URL_MAX,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
         error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
     )
@@ -85,6 +94,8 @@ class CommentForm(forms.Form):
         required=False,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Which page the form belongs to, for the endpoint; the token proves it.
+    target = forms.CharField(widget=forms.HiddenInput, max_length=200)
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
     homepage = forms.CharField(required=False, widget=HoneypotInput)
 
@@ -94,6 +105,7 @@ class CommentForm(forms.Form):
         self.seconds_since_shown = 0.0
         super().__init__(*args, **kwargs)
         if not self.is_bound:
+            self.initial["target"] = target_key(target)
             self.initial["token"] = make_form_token(target)
 
     def clean_token(self):

@@ -14,6 +14,7 @@ NAME_MAX = 245  # WordPress's limits (wp_get_comment_fields_max_lengths).
 EMAIL_MAX = 100
 URL_MAX = 200
 TEXT_MAX = 65525
+REASON_MAX = 200
 
 
 class CommentQuerySet(models.QuerySet):
@@ -119,6 +120,13 @@ class Comment(models.Model):
         _("by the author"),
         default=False,
         help_text=_("Written by the site's author, shown with a badge."),
+    )
+    moderation_reason = models.CharField(
+        _("on arrival"),
+        max_length=REASON_MAX,
+        blank=True,
+        editable=False,
+        help_text=_("The rule that set this comment's status when it arrived."),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)

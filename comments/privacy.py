@@ -36,6 +36,7 @@ def person_export(*, email: str) -> dict:
                 "website": comment.url,
                 "text": comment.text,
                 "status": comment.status,
+                "moderation_reason": comment.moderation_reason,
                 "ip_address": comment.ip_address,
                 "user_agent": comment.user_agent,
                 "created_at": comment.created_at.isoformat(),

@@ -13,11 +13,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from comments.authors import author_name
 from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
-from comments.models import Comment, ModerationMailFailure
+from comments.models import REASON_MAX, Comment, ModerationMailFailure
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +43,14 @@ class Discussion(StrEnum):
 def discussion_state(target, conf=None):
     """Whether readers may comment on ``target`` now, and if not, why.
 
-    A target may switch comments off with a ``comments_enabled`` attribute, and gives
-    the moment its discussion opened as ``comments_opened_at``: None or a time to come
-    means it has not opened yet (a draft, say); past the "close after N days" setting
-    it closes. A target with neither attribute is always open.
+    A target gives the moment its discussion opened as ``comments_opened_at`` (a
+    system check requires it): None or a time to come means it has not opened yet (a
+    draft, say); past the "close after N days" setting it closes. A target may also
+    switch comments off with a ``comments_enabled`` attribute.
     """
     conf = conf or discussion_settings()
     if not getattr(target, "comments_enabled", True):
         return Discussion.CLOSED
-    if not hasattr(target, "comments_opened_at"):
-        return Discussion.OPEN
     opened_at, now = target.comments_opened_at, timezone.now()
     if opened_at is None or opened_at > now:
         return Discussion.NOT_OPEN_YET
@@ -66,7 +65,8 @@ def comments_are_open(target, conf=None):
 
 
 def _decide(submission, conf):
-    held = approved = False
+    """The decision that settles the comment, whose reason the comment keeps."""
+    held = approved = None
     for path in conf.checks:
         decision = import_string(path)(submission, conf)
         if decision is None:
@@ -75,11 +75,11 @@ def _decide(submission, conf):
             return decision
         if decision.verdict is Verdict.APPROVE and decision.final:
             return decision
-        held |= decision.verdict is Verdict.HOLD
-        approved |= decision.verdict is Verdict.APPROVE
-    if approved and not held:
-        return Decision(Verdict.APPROVE, "approved by rule")
-    return Decision(Verdict.HOLD, "held for moderation")
+        if decision.verdict is Verdict.HOLD:
+            held = held or decision
+        elif decision.verdict is Verdict.APPROVE:
+            approved = approved or decision
+    return held or approved or Decision(Verdict.HOLD, _("Held: no rule published it"))
 
 
 _STATUS_FOR = {
@@ -115,6 +115,7 @@ def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
             text=submission.text,
             status=_STATUS_FOR[decision.verdict],
             is_author=decision.marks_author,
+            moderation_reason=str(decision.reason)[:REASON_MAX],
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:500],
         )

@@ -1,5 +1,6 @@
 """Threads built in Python from one flat query, whatever the number of comments."""
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -77,9 +78,11 @@ def _stamp_of(rows):
 
 def _cache_key(target, stamp, page, can_reply, conf):
     count, latest = stamp
-    # Comment dates are rendered in the active time zone, which the site may change.
+    # The page's address, hashed to keep the key short (the thread's links carry it), and
+    # the active time zone, which the site may change (comment dates are shown in it).
+    address = hashlib.blake2b(target.get_absolute_url().encode(), digest_size=8).hexdigest()
     parts = (
-        "comments:thread", target._meta.label_lower, target.pk, count,
+        "comments:thread", target._meta.label_lower, target.pk, address, count,
         latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth, conf.per_page,
         timezone.get_current_timezone_name(),
     )  # fmt: skip
@@ -104,8 +107,14 @@ def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
         )
         thread = build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
         for comment in thread.comments:
-            comment.shows_reply = can_reply and comment.is_approved
-        html = render_to_string("comments/_thread.html", {"thread": thread})
+            # At the depth limit a reply could only be shown beside its parent, not under it.
+            comment.shows_reply = (
+                can_reply and comment.is_approved and comment.depth < conf.thread_depth
+            )
+        # Links carry the page's address: the thread is also shown under the comment
+        # endpoint's address, on the page that answers a refused comment.
+        context = {"thread": thread, "page_url": target.get_absolute_url()}
+        html = render_to_string("comments/_thread.html", context)
         shown = {"html": html, "count": thread.count, "page": thread.page, "pages": thread.pages}
         return shown, _stamp_of(rows)
 

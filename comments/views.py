@@ -1,25 +1,37 @@
-"""The comment section of any page: the form's POST, and what the section shows.
+"""The comment section a host page shows, and the endpoint its form posts to.
 
-The host page's view owns the URL and the template and calls these two functions, so a
-rejected comment comes back on the same page, in the same form, with what was typed:
+A host's page view only renders: it calls ``comment_section(request, target=obj)`` and
+its template includes ``comments/_section.html``. The form posts to this app's own URL
+(``comments:post``), never to the host page. A comment taken is answered 303 to the
+target's page, at the new comment; a refused one (a mistake, comments closed, a
+duplicate, a flood, a comment sent too soon) is answered with the target's own page,
+rendered by the target's own view from a GET copy of the request that carries the bound
+form, so it comes back at the form with what was typed and its errors, under the
+refusal's status code.
 
-    result = comment_post(request, target=post)      # on POST
-    if result.redirect: return result.redirect
-    section = comment_section(request, target=post, form=result.form)
+A target model provides ``get_absolute_url()`` (served by a view that shows
+``comment_section``) and ``comments_opened_at``; it may add ``comments_enabled`` and
+``comment_moderator_emails()``. ``comments.system_checks`` reports a target without them
+at ``manage.py check``.
 """
 
+import copy
 import ipaddress
-from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import get_script_prefix, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from comments.checks import Submission
 from comments.conf import discussion_settings
-from comments.forms import CommentForm, FormTampered, make_form_token
+from comments.forms import CommentForm, FormTampered, make_form_token, target_key
 from comments.models import Comment
 from comments.services import Discussion, comment_submit, discussion_state
 from comments.threads import thread_page
@@ -29,6 +41,8 @@ COMMENTER_COOKIE = "comments_commenter"
 PENDING_COOKIE_AGE = 30 * 24 * 3600
 COMMENTER_COOKIE_AGE = 365 * 24 * 3600
 MAX_PENDING_REMEMBERED = 20
+# The request attribute that hands a refused form to the target's view.
+REFUSED_FORM = "comments_refused_form"
 PREVIEW = "preview"
 # Said where the form would be, and to a comment sent anyway.
 NO_COMMENTS_BECAUSE = {
@@ -36,13 +50,6 @@ NO_COMMENTS_BECAUSE = {
     Discussion.NOT_OPEN_YET: gettext_lazy("Comments open once this is published."),
     Discussion.CLOSED: gettext_lazy("Comments are closed."),
 }
-
-
-@dataclass
-class PostResult:
-    redirect: HttpResponseRedirect | None = None
-    form: CommentForm | None = None
-    status: int = 200
 
 
 def _check_target(target, conf):
@@ -86,9 +93,28 @@ def _remembered(request):
     return {key: str(data.get(key, ""))[:245] for key in ("name", "email", "url")}
 
 
-def comment_post(request, *, target):
+def _posted_target(value, conf):
+    """The object a posted form names ("app_label.model:pk"), if comments may be on it."""
+    label, _colon, pk = value.rpartition(":")
+    if label not in {name.lower() for name in conf.target_models}:
+        return None
+    if not pk.isdigit() or len(pk) >= 19:  # beyond a 64-bit key, the database would fail
+        return None
+    return apps.get_model(label)._default_manager.filter(pk=pk).first()
+
+
+@require_POST
+def comment_post(request):
+    """Take a comment sent from a target's page: 303 back to it, or the page with the form.
+
+    A form naming no page that takes comments (altered, or its page deleted since) gets
+    a 400 page that still shows what was written.
+    """
     conf = discussion_settings()
-    _check_target(target, conf)
+    target = _posted_target(request.POST.get("target", ""), conf)
+    if target is None:
+        context = {"text": request.POST.get("text", "")}
+        return render(request, "comments/not_sent.html", context, status=400)
     form = CommentForm(request.POST, target=target, max_form_age=conf.max_form_age_seconds)
     try:
         valid = form.is_valid()
@@ -98,13 +124,13 @@ def comment_post(request, *, target):
         form = CommentForm(data, target=target, max_form_age=conf.max_form_age_seconds)
         form.is_valid()
         form.add_error(None, _("This form could not be checked. Please post your comment again."))
-        return PostResult(form=form, status=400)
+        return _target_page(request, form, status=400)
     state = discussion_state(target, conf)
     if state != Discussion.OPEN:
         form.add_error(None, NO_COMMENTS_BECAUSE[state])
-        return PostResult(form=form, status=403)
+        return _target_page(request, form, status=403)
     if not valid:
-        return PostResult(form=form, status=400)
+        return _target_page(request, form, status=400)
 
     data = form.cleaned_data
     submission = Submission(
@@ -125,8 +151,32 @@ def comment_post(request, *, target):
     )
     if outcome.refusal:
         form.add_error(None, outcome.refusal.message)
-        return PostResult(form=form, status=outcome.refusal.http_status)
-    return PostResult(redirect=_after_posting(request, target, outcome.comment, data, conf))
+        return _target_page(request, form, status=outcome.refusal.http_status)
+    return _after_posting(request, target, outcome.comment, data, conf)
+
+
+def _target_page(request, form, *, status):
+    """The target's own page, as its own view renders it, with the refused form in it.
+
+    The view is found by resolving the target's address and is called with a GET copy
+    of the request for that address, so it renders exactly as for a visit, except that
+    ``comment_section`` shows the refused form. A page its view refuses (a draft, to a
+    reader) is answered as the view answers it.
+    """
+    address = urlsplit(form.target.get_absolute_url())
+    path_info = "/" + address.path.removeprefix(get_script_prefix())
+    match = resolve(path_info)
+    page_request = copy.copy(request)
+    page_request.method = "GET"
+    page_request.GET = QueryDict(address.query)
+    page_request.POST = QueryDict()
+    page_request.path, page_request.path_info = address.path, path_info
+    page_request.resolver_match = match
+    setattr(page_request, REFUSED_FORM, form)
+    response = match.func(page_request, *match.args, **match.kwargs)
+    if response.status_code == 200:
+        response.status_code = status
+    return response
 
 
 def _after_posting(request, target, comment, data, conf):
@@ -180,9 +230,17 @@ def _requested_page(request):
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
-def comment_section(request, *, target, form=None, stamp=None, preview=False):
+def _refused_form(request, target):
+    form = getattr(request, REFUSED_FORM, None)
+    if form is not None and target_key(form.target) == target_key(target):
+        return form
+    return None
+
+
+def comment_section(request, *, target, stamp=None, preview=False):
     """Everything the page's comment section shows, for its template.
 
+    On the page that answers a refused comment, the form is that comment's, as typed.
     ``stamp`` is the target's (approved comment count, latest change among them), as
     read with ``Comment.objects.thread_stamp_for()``; without it, it costs a query.
     A ``preview`` of the target (changes not saved) shows its comments but takes none.
@@ -200,6 +258,7 @@ def comment_section(request, *, target, form=None, stamp=None, preview=False):
         stamp=stamp,
     )
     replying_to = None
+    form = None if preview else _refused_form(request, target)
     if form is None:
         initial = _remembered(request)
         initial["remember"] = bool(initial)
@@ -211,6 +270,7 @@ def comment_section(request, *, target, form=None, stamp=None, preview=False):
     elif form.is_bound and isinstance(form.cleaned_data.get("parent"), Comment):
         replying_to = form.cleaned_data["parent"]
     return {
+        "url": target.get_absolute_url(),
         "thread_html": thread["html"],
         "count": thread["count"],
         "page": thread["page"],

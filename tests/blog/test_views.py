@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from blog.models import Credit, Post
 from comments.conf import discussion_settings
+from comments.models import Comment
 from site_settings.conf import site_settings
+from tests.comments.helpers import comment_data
 from tests.factories import (
     AlbumFactory,
     CategoryFactory,
@@ -481,3 +483,12 @@ def test_search_result_pages_keep_the_query(client):
         PostFactory(title=f"Montage number {index}")
     content = client.get(reverse("blog:search"), {"q": "montage"}).content.decode()
     assert 'href="?q=montage&amp;page=2"' in content
+
+
+def test_the_post_page_only_renders_and_takes_no_comment_post(client):
+    """Comments go to the comments app's endpoint: a POST to the post page is refused."""
+    post = PostFactory()
+    response = client.post(post.get_absolute_url(), comment_data(post))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert not Comment.objects.exists()

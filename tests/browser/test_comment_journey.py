@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from blog.models import Post
@@ -160,6 +161,12 @@ def test_reader_comment_waits_for_moderation_then_shows_to_everyone_once_approve
     expect(admin).to_have_url(re.compile(r"/admin/comments/comment/\?status=pending$"))
     expect(admin.locator("h1")).to_have_text("Comments: 1 awaiting moderation")
     expect(admin.locator("#result_list tbody tr")).to_have_count(1)
+    expect(admin.locator("#result_list td.field-moderation_reason")).to_have_text(
+        "Held: no rule published it"
+    )
+    SCREENSHOTS.mkdir(exist_ok=True)
+    admin.set_viewport_size({"width": 1280, "height": 800})
+    admin.screenshot(path=SCREENSHOTS / "admin-comment-queue-reason-1280.png")
     admin.locator(f'input[name="_selected_action"][value="{comment_id}"]').check()
     admin.locator('select[name="action"]').select_option(label="Approve")
     admin.get_by_role("button", name="Go").click()
@@ -245,7 +252,10 @@ def test_errors_keep_what_was_typed_and_summarise_them_with_links_to_the_fields(
     assert _post_with_errors(page, comments_site) == 400
 
     assert page.title().startswith("Error:")
-    assert page.url.endswith(ROCKY + "#respond")
+    # The post's own page, answered at the comment endpoint's address, at the form.
+    assert page.url == comments_site + reverse("comments:post") + "#respond"
+    expect(page.locator("link[rel=canonical]")).to_have_attribute("href", comments_site + ROCKY)
+    expect(page.locator("h1")).to_have_text(_rocky().title)
     summary = page.locator(".error-summary")
     expect(summary).to_have_role("alert")
     expect(summary).to_contain_text("There is a problem")
@@ -425,3 +435,64 @@ def test_screenshot_threaded_comments_and_form_errors(comments_site, open_page, 
     page.locator("#respond").screenshot(
         path=SCREENSHOTS / f"comment-form-errors-{width}-{scheme}.png"
     )
+
+
+TOO_FAST = (
+    "Your comment was sent very soon after the page opened. Wait a moment, then send it again."
+)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_comment_sent_too_fast_comes_back_at_the_form_and_passes_when_sent_again(
+    demo_site, open_page, settings, javascript
+):
+    """Sent before the form's minimum age, the comment returns with its text and a
+    sentence to wait; sent again once the wait is over, it is taken."""
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 600  # the page is always "too new" at first
+    page = open_page(java_script_enabled=javascript, viewport={"width": 390, "height": 900})
+    page.goto(demo_site + ROCKY)
+    _fill_comment(page, text="Quick, but human.", name="Tony Evers", email="tony@example.com")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_load_state("load")
+    assert posted.value.status == 429
+    assert page.url == demo_site + reverse("comments:post") + "#respond"
+    expect(page.locator(".error-summary")).to_contain_text(TOO_FAST)
+    form = page.locator("form.comment-form")
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "Quick, but human."
+    )
+    expect(form.get_by_role("textbox", name="Name", exact=True)).to_have_value("Tony Evers")
+    assert Comment.objects.count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    suffix = "js" if javascript else "nojs"
+    page.locator("#respond").screenshot(path=SCREENSHOTS / f"comment-too-fast-{suffix}.png")
+
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0  # as if the reader had waited
+    comment_id = _post_comment(page)
+    assert page.url == demo_site + ROCKY + f"#comment-{comment_id}"
+    saved = Comment.objects.get()
+    assert (saved.pk, saved.text, saved.status) == (comment_id, "Quick, but human.", "pending")
+
+
+def test_errors_without_javascript_come_back_on_the_posts_page_at_the_form(
+    comments_site, open_page
+):
+    """Without JavaScript a refused comment also returns on the post's page, text kept."""
+    page = open_page(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    assert _post_with_errors(page, comments_site) == 400
+    assert page.url == comments_site + reverse("comments:post") + "#respond"
+    expect(page.locator("h1")).to_have_text(_rocky().title)
+    expect(page.locator(".error-summary li")).to_have_count(2)
+    form = page.locator("form.comment-form")
+    expect(form.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
+        "No pain.\n\nNo pain!"
+    )
+    # The section's links lead back to the post, not to the endpoint's address.
+    for link in page.locator("#comments a[href*='?']").all():
+        assert link.get_attribute("href").startswith(ROCKY)
+    page.locator("#respond").screenshot(path=SCREENSHOTS / "comment-form-errors-nojs.png")
+
+    _fill_comment(page, text="No pain.", name="Rocky Balboa", email="rocky@example.com")
+    comment_id = _post_comment(page)
+    assert Comment.objects.get().pk == comment_id

@@ -1,8 +1,14 @@
 import time
 
 from django.core import signing
+from django.urls import reverse
 
 from comments.forms import FORM_TOKEN_SALT, target_key
+
+
+def comment_endpoint():
+    """The address every comment form posts to."""
+    return reverse("comments:post")
 
 
 def form_token(target, *, age_seconds=60):
@@ -11,7 +17,7 @@ def form_token(target, *, age_seconds=60):
     return signing.dumps(payload, salt=FORM_TOKEN_SALT)
 
 
-def comment_data(target, **overrides):
+def comment_data(target, /, **overrides):
     """What a person's browser posts from the comment form."""
     data = {
         "name": "Ivan Drago",
@@ -19,6 +25,7 @@ def comment_data(target, **overrides):
         "url": "",
         "text": "If he dies, he dies.",
         "parent": "",
+        "target": target_key(target),
         "token": form_token(target),
         "homepage": "",
     }

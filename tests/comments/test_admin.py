@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -125,3 +127,25 @@ def test_an_empty_admin_reply_publishes_nothing(moderator):
     comment = CommentFactory()
     moderator.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"text": " "})
     assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_comment_list_shows_which_rule_decided_each_comment(moderator):
+    """The queue says why each comment waits, in a column of its own."""
+    CommentFactory(status=Comment.Status.PENDING, moderation_reason="Held: 2 links or more")
+    content = moderator.get(reverse("admin:comments_comment_changelist")).content.decode()
+    header = r'<th scope="col" class="[^"]*column-moderation_reason">\s*<div class="text">'
+    assert re.search(header + r"<a[^>]*>On arrival</a>", content)
+    assert '<td class="field-moderation_reason">Held: 2 links or more</td>' in content
+
+
+def test_comment_page_shows_which_rule_decided_it(moderator):
+    """A spam comment's page says which rule sent it there, and the reason is not editable."""
+    comment = CommentFactory(
+        status=Comment.Status.SPAM,
+        moderation_reason="Spam: the hidden honeypot field was filled",
+    )
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    content = moderator.get(url).content.decode()
+    assert "On arrival:" in content
+    assert "Spam: the hidden honeypot field was filled" in content
+    assert 'name="moderation_reason"' not in content

@@ -331,10 +331,23 @@ def test_filled_honeypot_is_saved_as_spam(post):
     assert Comment.objects.get().status == Comment.Status.SPAM
 
 
-def test_comment_sent_too_soon_after_the_form_is_spam(post):
-    """Sent in under COMMENTS_MIN_SECONDS_TO_POST seconds: no person types that fast."""
+def test_comment_sent_too_soon_is_refused_with_a_sentence_and_not_stored(post):
+    """Sent in under COMMENTS_MIN_SECONDS_TO_POST seconds: refused, asking to wait, not spam."""
     outcome = _submit(post, seconds_since_form_shown=1)
-    assert outcome.comment.status == Comment.Status.SPAM
+    assert outcome.comment is None
+    assert outcome.refusal.message == (
+        "Your comment was sent very soon after the page opened. Wait a moment, then send it again."
+    )
+    assert outcome.refusal.http_status == 429
+    assert not Comment.objects.exists()
+
+
+def test_comment_sent_again_after_the_wait_is_taken(post):
+    """The same comment, once the minimum age has passed, goes through as usual."""
+    assert _submit(post, seconds_since_form_shown=1).refusal is not None
+    outcome = _submit(post, seconds_since_form_shown=4)
+    assert outcome.refusal is None
+    assert outcome.comment.status == Comment.Status.PENDING
 
 
 def test_honeypot_beats_being_a_returning_commenter(post):
@@ -498,3 +511,52 @@ def test_same_short_reply_to_two_comments_is_no_duplicate(post):
     first, second = CommentFactory(target=post), CommentFactory(target=post)
     _earlier_comment(post, text="Thanks!", email="ivan@example.com", parent=first)
     assert _submit(post, text="Thanks!", parent=second).refusal is None
+
+
+# Why: each comment keeps the rule that decided it
+
+
+@pytest.mark.parametrize(
+    ("conf", "overrides", "status", "reason"),
+    [
+        ({}, {"honeypot_filled": True}, "spam", "Spam: the hidden honeypot field was filled"),
+        ({}, {"text": "https://a.example https://b.example"}, "pending", "Held: 2 links or more"),
+        ({"COMMENTS_MAX_LINKS": 3}, {"text": "a.example " + "www.x.example " * 3}, "pending",
+         "Held: 3 links or more"),
+        ({"COMMENTS_MODERATION_WORDS": ["casino"]}, {"text": "Best CASINO odds"}, "pending",
+         "Held: contains “casino”, a moderation word"),
+        ({"COMMENTS_DISALLOWED_WORDS": ["viagra"]}, {"name": "Viagra Sales"}, "trash",
+         "Trash: contains “viagra”, a disallowed word"),
+        ({}, {}, "pending", "Held: no rule published it"),
+    ],
+    ids=["honeypot", "links", "links-setting", "moderation-word", "disallowed-word", "new"],
+)  # fmt: skip
+def test_a_held_spam_or_trashed_comment_records_the_rule_that_decided_it(
+    post, settings, conf, overrides, status, reason
+):
+    """The moderator can read why a comment was not published."""
+    for name, value in conf.items():
+        setattr(settings, name, value)
+    _submit(post, **overrides)
+    comment = Comment.objects.get()
+    assert (comment.status, comment.moderation_reason) == (status, reason)
+
+
+def test_an_approved_comment_records_the_rule_that_published_it(post):
+    """A returning commenter's comment says why it was published at once."""
+    _returning(post)
+    comment = _submit(post).comment
+    assert comment.moderation_reason == "Approved: returning commenter with an approved comment"
+
+
+def test_a_hold_by_a_later_rule_records_that_rule_over_an_approval(post, settings):
+    """A trusted commenter held for links is recorded as held for links."""
+    _returning(post)
+    comment = _submit(post, text="See https://a.example and https://b.example").comment
+    assert comment.moderation_reason == "Held: 2 links or more"
+
+
+def test_a_sites_own_check_records_its_own_reason(post, settings):
+    """A check added in COMMENTS_CHECKS explains itself in its own words."""
+    settings.COMMENTS_CHECKS = [f"{MODULE}.hold_everything"]
+    assert _submit(post).comment.moderation_reason == "held by site rule"

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POST_PATH = "/posts/rocky-training-in-russia-rocky-iv/"
+COMMENT_PATH = "/comments/post/"
 READERS = 20
 WORKERS = 4
 MIN_SECONDS_TO_POST = 1
@@ -28,6 +29,7 @@ NETWORK_TIMEOUT = 30
 STARTUP_TIMEOUT = 20
 
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
+_TARGET = re.compile(r'name="target" value="([^"]+)"')
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
@@ -140,6 +142,7 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
                     "url": "",
                     "text": f"Comment number {number} from the crowd.",
                     "parent": "",
+                    "target": _TARGET.search(page).group(1),
                     "token": _TOKEN.search(page).group(1),
                     "homepage": "",
                 }
@@ -148,7 +151,7 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
             response, _ = _request(
                 port,
                 "POST",
-                POST_PATH,
+                COMMENT_PATH,
                 source=source,
                 body=body,
                 headers={

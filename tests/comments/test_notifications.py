@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import Client
 
 from comments.models import Comment, ModerationMailFailure
-from tests.comments.helpers import comment_data
+from tests.comments.helpers import comment_data, comment_endpoint
 from tests.factories import CommentFactory, PostFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def post(settings):
 
 
 def _submit(client, post, **overrides):
-    return client.post(post.get_absolute_url(), comment_data(post, **overrides))
+    return client.post(comment_endpoint(), comment_data(post, **overrides))
 
 
 def test_author_is_emailed_about_a_comment_awaiting_moderation(

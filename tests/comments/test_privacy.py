@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.comments.helpers import comment_data
+from tests.comments.helpers import comment_data, comment_endpoint
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_commenter_email_appears_in_no_public_page(client):
     """A commenter's email, in any case or as any common hash, is in no public response."""
     post = PostFactory(tags=["rocky"], title="A montage")
     response = client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, email=ADDRESS, name="Private Reader", url="https://reader.example"),
     )
     assert response.status_code == 303

@@ -51,6 +51,7 @@ def test_export_downloads_everything_stored_as_json(author, drago_comments):
     assert [c["text"] for c in data["comments"]] == [c.text for c in drago_comments[:2]]
     assert data["comments"][0]["ip_address"] == "203.0.113.7"
     assert data["comments"][0]["website"] == "https://drago.example"
+    assert "moderation_reason" in data["comments"][0]
 
 
 def test_erase_asks_for_confirmation_first(author, drago_comments):

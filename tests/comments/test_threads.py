@@ -226,3 +226,30 @@ def test_thread_read_after_its_stamp_is_cached_under_its_own():
     assert comment.text in thread_page(post, stamp=stale_stamp, **args)["html"]
     comment_trash(comments=[comment])
     assert comment.text not in thread_page(post, stamp=stale_stamp, **args)["html"]
+
+
+@pytest.mark.django_db
+def test_no_reply_link_at_the_depth_limit(settings):
+    """A comment at the deepest level offers no Reply; the ones above it do."""
+    settings.COMMENTS_THREAD_DEPTH = 2
+    post = PostFactory()
+    top = CommentFactory(target=post)
+    reply = CommentFactory(target=post, parent=top)
+    html = thread_page(post, page=1, own_pending=[], can_reply=True, conf=discussion_settings())[
+        "html"
+    ]
+    assert f"?replytocom={top.pk}#respond" in html
+    assert f"?replytocom={reply.pk}" not in html
+    assert html.count('class="comment__reply"') == 1
+
+
+@pytest.mark.django_db
+def test_threading_off_shows_no_reply_link(settings):
+    """With a reply depth of 1 (no replies), no comment offers Reply."""
+    settings.COMMENTS_THREAD_DEPTH = 1
+    post = PostFactory()
+    CommentFactory.create_batch(2, target=post)
+    html = thread_page(post, page=1, own_pending=[], can_reply=True, conf=discussion_settings())[
+        "html"
+    ]
+    assert "comment__reply" not in html

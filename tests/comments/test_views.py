@@ -5,6 +5,7 @@ import time
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -14,7 +15,7 @@ from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.conf import site_settings
 from tests.blog.test_views import POST_PAGE_QUERIES
-from tests.comments.helpers import comment_data, form_token
+from tests.comments.helpers import comment_data, comment_endpoint, form_token
 from tests.factories import (
     CommentFactory,
     DraftFactory,
@@ -32,8 +33,8 @@ def post():
     return PostFactory(title="Rocky training in Russia")
 
 
-def _post(client, post, **overrides):
-    return client.post(post.get_absolute_url(), comment_data(post, **overrides))
+def _post(client, post, /, **overrides):
+    return client.post(comment_endpoint(), comment_data(post, **overrides))
 
 
 def test_form_says_email_is_not_published_and_marks_required_fields(client, post):
@@ -226,22 +227,42 @@ def test_posting_again_within_15_seconds_is_refused_with_429(client, post):
     assert "Second, right away." in content
 
 
-@pytest.mark.parametrize(
-    "bot_data",
-    [{"homepage": "http://spam.example"}, {"token": None}],
-    ids=["honeypot", "too-fast"],
-)
-def test_bots_are_marked_spam_and_told_nothing_different(client, post, bot_data):
-    """A filled honeypot or an instant post is spam, answered exactly as a person is."""
-    if "token" in bot_data:
-        bot_data = {"token": form_token(post, age_seconds=0)}
-    response = _post(client, post, **bot_data)
+def test_a_filled_honeypot_is_spam_answered_exactly_as_a_person_is(client, post):
+    """A bot filling the hidden field is kept as spam and told nothing different."""
+    response = _post(client, post, homepage="http://spam.example")
     person = _post(Client(REMOTE_ADDR="198.51.100.9"), post, email="person@example.com")
     spam = Comment.objects.get(status=Comment.Status.SPAM)
     assert response.status_code == person.status_code == 303
     assert response["Location"] == f"{post.get_absolute_url()}#comment-{spam.pk}"
     assert sorted(response.cookies) == sorted(person.cookies)
     assert spam.text not in Client().get(post.get_absolute_url()).content.decode()
+
+
+TOO_FAST = "Your comment was sent very soon after the page opened."
+
+
+def test_a_comment_sent_too_fast_comes_back_with_its_text_and_asks_to_wait(client, post):
+    """Sent a moment after the page opened: the form returns, text kept, nothing stored."""
+    token = form_token(post, age_seconds=0)
+    response = _post(client, post, token=token, text="Quick, but human.")
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert TOO_FAST in content and "Wait a moment, then send it again." in content
+    assert "Quick, but human." in content
+    assert f'name="token" value="{token}"' in content  # the first timestamp, kept
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_sent_too_fast_passes_when_sent_again_after_the_wait(client, post):
+    """Sending the returned form again a few seconds later stores the comment."""
+    token = form_token(post, age_seconds=0)
+    assert _post(client, post, token=token).status_code == 429
+    real_time = time.time
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: real_time() + 5)
+        response = _post(client, post, token=token)
+    assert response.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
 
 
 def test_tampered_form_token_is_a_400_that_keeps_the_text(client, post):
@@ -298,7 +319,7 @@ def test_without_consent_nothing_is_remembered(client, post):
     """Unticked, the browser keeps no name or email, and an earlier one is forgotten."""
     _post(client, post, remember="on", name="Rocky")
     client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, name="Rocky", email="r2@example.com", text="Second, unticked."),
         REMOTE_ADDR="192.0.2.44",
     )
@@ -335,7 +356,7 @@ def test_comments_are_paginated_by_thread(client, post, settings):
     third = client.get(post.get_absolute_url(), {"cpage": 3}).content.decode()
     assert "Thread number 0." in first and "Thread number 2." not in first
     assert "Thread number 4." in third
-    assert 'href="?cpage=3#comments"' in first
+    assert f'href="{post.get_absolute_url()}?cpage=3#comments"' in first
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -394,9 +415,9 @@ def test_a_post_not_yet_published_takes_no_comment_and_says_so(client, factory):
 
 
 _text = st.text(max_size=300)
+_fields = ["name", "email", "url", "text", "parent", "target", "token", "homepage", "remember"]
 _post_bodies = st.dictionaries(
-    st.sampled_from(["name", "email", "url", "text", "parent", "token", "homepage", "remember"]),
-    st.one_of(_text, st.integers().map(str), st.just("")),
+    st.sampled_from(_fields), st.one_of(_text, st.integers().map(str), st.just(""))
 )
 
 
@@ -405,10 +426,12 @@ _post_bodies = st.dictionaries(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(body=_post_bodies)
-def test_no_post_body_causes_a_server_error(client, post, body):
-    """Whatever a POST holds, the answer is a redirect or the form with an error."""
-    response = client.post(post.get_absolute_url(), body)
+@given(body=_post_bodies, starts_valid=st.booleans())
+def test_no_post_body_causes_a_server_error(client, post, body, starts_valid):
+    """Whatever a POST holds, the answer is a redirect or a page with an error."""
+    if starts_valid:
+        body = {**comment_data(post, email=f"{len(body)}@example.com"), **body}
+    response = client.post(comment_endpoint(), body)
     assert response.status_code in {303, 400, 403, 409, 429}
 
 
@@ -418,12 +441,12 @@ def test_comments_behind_a_trusted_proxy_are_told_apart_by_forwarded_address(
     """Behind one proxy, two readers at once are two addresses, not a flood."""
     settings.COMMENTS_TRUSTED_PROXIES = 1
     first = client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, email="a@example.com"),
         HTTP_X_FORWARDED_FOR="198.51.100.1",
     )
     second = client.post(
-        post.get_absolute_url(),
+        comment_endpoint(),
         comment_data(post, email="b@example.com", text="Another reader."),
         HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.2",
     )
@@ -455,3 +478,87 @@ def test_staff_replying_at_once_are_not_taken_for_bots(client, post):
     client.force_login(StaffFactory())
     _post(client, post, token=form_token(post, age_seconds=0))
     assert Comment.objects.get().status == Comment.Status.APPROVED
+
+
+def test_error_summary_lists_each_problem_once(client, post):
+    """A bad website and a missing name are two lines in the summary, not three."""
+    response = _post(client, post, name="", url="javascript:alert(1)")
+    summary = re.search(r'<div class="error-summary".*?</div>', response.content.decode(), re.S)
+    items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    assert len(items) == 2
+    assert "Enter a web address starting with http:// or https://." in items[1]
+
+
+def test_form_posts_to_the_comment_endpoint_and_comes_back_at_the_form(client, post):
+    """The form's action is the comments app's own address, then #respond."""
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert f'action="{reverse("comments:post")}#respond"' in content
+    assert f'name="target" value="blog.post:{post.pk}"' in content
+
+
+def test_the_comment_endpoint_takes_only_post(client):
+    """Opening the endpoint's address shows no page of its own."""
+    assert client.get(comment_endpoint()).status_code == 405
+
+
+def test_refused_comment_comes_back_on_the_posts_own_page(client, post):
+    """A refused comment is answered with the whole post page, at the form, text kept."""
+    response = _post(client, post, name="", text="Typed on the post's page.")
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Rocky training in Russia" in content
+    assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in content
+    assert "<h1>Rocky training in Russia</h1>" in content
+    assert 'id="respond"' in content
+    assert "Typed on the post&#x27;s page." in content
+    assert "blog/post_detail.html" in [template.name for template in response.templates]
+
+
+def test_links_on_a_refused_comments_page_lead_to_the_post(client, post, settings):
+    """Reply, comment pages and Cancel reply point at the post, not at the endpoint."""
+    settings.COMMENTS_PER_PAGE = 1
+    first, _second = CommentFactory.create_batch(2, target=post)
+    response = _post(client, post, parent=str(first.pk), name="")
+    content = response.content.decode()
+    url = post.get_absolute_url()
+    assert f'href="{url}?replytocom={first.pk}#respond"' in content
+    assert f'href="{url}?cpage=2#comments"' in content
+    assert f'href="{url}#respond" data-cancel-reply' in content
+    assert "Leave a Reply to" in content
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None, "", "blog.post", "blog.post:abc", "auth.user:1", "blog.post:999999",
+        "blog.post:9999999999999999999", "nonsense:1",
+    ],
+)  # fmt: skip
+def test_a_form_naming_no_page_that_takes_comments_is_a_400_that_shows_the_text(
+    client, post, target
+):
+    """An altered or orphaned form is refused, saves nothing, and shows what was written."""
+    response = _post(client, post, target=target, text="Words worth keeping.")
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Your comment was not sent" in content
+    assert "Words worth keeping." in content
+    assert not Comment.objects.exists()
+
+
+def test_a_form_for_a_deleted_post_shows_what_was_written(client, post):
+    """The post went away while the reader typed: the text is shown to keep."""
+    data = comment_data(post, text="Written for a post now gone.")
+    post.delete()
+    response = client.post(comment_endpoint(), data)
+    assert response.status_code == 400
+    assert "Written for a post now gone." in response.content.decode()
+
+
+def test_a_reader_commenting_on_a_draft_gets_the_pages_404(client):
+    """A draft is not revealed to readers by the endpoint: its page answers 404."""
+    draft = DraftFactory()
+    response = _post(client, draft, text="Is anyone there?")
+    assert response.status_code == 404
+    assert "Is anyone there?" not in response.content.decode()
+    assert not Comment.objects.exists()

@@ -1,0 +1,71 @@
+"""What ``manage.py check`` reports about the comments settings, before any reader posts.
+
+A moderation check that cannot be imported, or a target model that cannot say when its
+discussion opened or where its page is, would otherwise fail only when a reader sends
+a comment or opens the page.
+"""
+
+from django.apps import apps
+from django.core.checks import Error
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from comments.conf import project_settings
+
+# What the comments app asks of every target (comments.views explains each).
+TARGET_NEEDS = {
+    "comments_opened_at": (
+        "comments.E005",
+        "when its discussion opened (None until it opens), e.g. a property returning "
+        "the publication time",
+    ),
+    "get_absolute_url": ("comments.E006", "the address of its page, which shows the comments"),
+}
+
+
+def comments_configuration(app_configs=None, **kwargs):
+    try:
+        conf = project_settings()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="comments.E001")]
+    return [*_moderation_checks(conf.checks), *_target_models(conf.target_models)]
+
+
+def _moderation_checks(paths):
+    for path in paths:
+        try:
+            check = import_string(path)
+        except ImportError as error:
+            yield Error(
+                f"COMMENTS_CHECKS names {path!r}, which cannot be imported: {error}",
+                hint="Name a function as 'package.module.function', or remove the line.",
+                id="comments.E002",
+            )
+            continue
+        if not callable(check):
+            yield Error(
+                f"COMMENTS_CHECKS names {path!r}, which is not a function.",
+                hint="Each entry is a function taking (submission, conf).",
+                id="comments.E003",
+            )
+
+
+def _target_models(labels):
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            yield Error(
+                f"COMMENTS_TARGET_MODELS names {label!r}, which is not an installed model.",
+                hint="Write it as 'app_label.ModelName', with its app in INSTALLED_APPS.",
+                id="comments.E004",
+            )
+            continue
+        for attribute, (error_id, meaning) in TARGET_NEEDS.items():
+            if not hasattr(model, attribute):
+                yield Error(
+                    f"{model._meta.label} takes comments but has no {attribute}.",
+                    hint=f"Give it {attribute}: {meaning}.",
+                    obj=model,
+                    id=error_id,
+                )
