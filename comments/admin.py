@@ -107,6 +107,14 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
+class AuthorFilter(admin.BooleanFieldListFilter):
+    """Titled "By the author", not the field's label ("by the author") after "By"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("the author")
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -117,7 +125,7 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt", "status", "moderation_reason", "target_link", "name", "email", "created_at",
     ]  # fmt: skip
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, "is_author", "created_at"]
+    list_filter = [StatusFilter, ("is_author", AuthorFilter), "created_at"]
     search_fields = ["name", "email", "text", "ip_address"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type"]

@@ -109,7 +109,8 @@ def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
             object_id=submission.target.pk,
             parent=submission.parent,
             user=user,
-            name=submission.name,
+            # The author signs with the site's name for them, whatever the form said.
+            name=author_name(user) if decision.marks_author else submission.name,
             email=submission.email,
             url=submission.url,
             text=submission.text,

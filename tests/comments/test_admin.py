@@ -149,3 +149,9 @@ def test_comment_page_shows_which_rule_decided_it(moderator):
     assert "On arrival:" in content
     assert "Spam: the hidden honeypot field was filled" in content
     assert 'name="moderation_reason"' not in content
+
+
+def test_the_author_filter_reads_by_the_author(moderator):
+    page = moderator.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert "By the author" in page
+    assert "By by the author" not in page

@@ -9,7 +9,8 @@ from django.utils import timezone
 from comments.authors import author_name
 from comments.models import Comment
 from comments.services import comment_author_rename, comment_reply_as_author
-from tests.factories import CommentFactory, UserFactory
+from tests.comments.helpers import comment_data, comment_endpoint
+from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,15 @@ def test_renaming_signs_every_author_comment_and_moves_it_for_the_cache():
 def test_renaming_to_nothing_is_refused():
     with pytest.raises(ValueError, match="need a name"):
         comment_author_rename(name="  ")
+
+
+def test_the_author_commenting_on_the_page_signs_with_the_public_name(client, settings):
+    """Logged in, the author may type anything in Name: readers see the public name."""
+    settings.COMMENTS_AUTHOR_NAME = "tests.comments.test_authors.public_name"
+    author = UserFactory(username="admin", first_name="Editor", is_staff=True)
+    post = PostFactory()
+    client.force_login(author)
+    data = comment_data(post, name="admin", text="Thanks for reading.")
+    assert client.post(comment_endpoint(), data).status_code == 303
+    comment = Comment.objects.get()
+    assert (comment.name, comment.is_author) == ("The Editor", True)
