@@ -22,7 +22,6 @@ from blog.forms import (
     PostTrackForm,
     PostTrackFormSet,
     VideoForm,
-    plain_bounds,
 )
 from blog.markup import body_removals, picture_numbers
 from blog.models import (
@@ -46,6 +45,7 @@ from blog.revisions import (
     restored_post_keep_today,
 )
 from blog.views import post_preview
+from comments.forms import plain_bounds
 from comments.models import Comment
 
 PREVIEW = "_preview"

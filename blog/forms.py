@@ -1,31 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from blog.embeds import format_timestamp, parse_timestamp
 from blog.images import validate_image
 from blog.models import Post, PostLink, PostTrack, Video
-
-
-def plain_bounds(db_field, kwargs):
-    """Give a number's form field its model field's bounds and their one sentence.
-
-    Without this a positive field's form field says "Ensure this value is greater
-    than or equal to 0." before the model's own sentence is ever reached.
-    """
-    for validator in db_field.validators:
-        if isinstance(validator, MinValueValidator):
-            kwargs.setdefault("min_value", validator.limit_value)
-        elif isinstance(validator, MaxValueValidator):
-            kwargs.setdefault("max_value", validator.limit_value)
-        else:
-            continue
-        errors = kwargs.setdefault("error_messages", {})
-        for code in ("invalid", "min_value", "max_value"):
-            errors.setdefault(code, validator.message)
-    return kwargs
 
 
 class CheckedImageField(forms.ImageField):

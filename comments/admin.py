@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.conf import given_values, initial_row_values
+from comments.forms import plain_bounds
 from comments.models import Comment, DiscussionSettings
 from comments.options import OPTIONS
 from comments.privacy import person_erase, person_export
@@ -386,25 +386,6 @@ def _fieldsets():
         (title, {"fields": [option.name for option in options]})
         for title, options in groupby(in_admin, key=attrgetter("fieldset"))
     ]
-
-
-def plain_bounds(db_field, kwargs):
-    """Give a number's form field its model field's bounds and their one sentence.
-
-    Without this the form field keeps its own "Ensure this value is greater than or
-    equal to 0." for a positive field, ahead of the model's plain sentence.
-    """
-    for validator in db_field.validators:
-        if isinstance(validator, MinValueValidator):
-            kwargs.setdefault("min_value", validator.limit_value)
-        elif isinstance(validator, MaxValueValidator):
-            kwargs.setdefault("max_value", validator.limit_value)
-        else:
-            continue
-        errors = kwargs.setdefault("error_messages", {})
-        for code in ("invalid", "min_value", "max_value"):
-            errors.setdefault(code, validator.message)
-    return kwargs
 
 
 @admin.register(DiscussionSettings)

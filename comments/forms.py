@@ -3,7 +3,12 @@ import time
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.utils.translation import gettext_lazy as _
 
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
@@ -148,3 +153,23 @@ class CommentForm(forms.Form):
                 code="invalid_parent",
             )
         return parent
+
+
+def plain_bounds(db_field, kwargs):
+    """Give a number's form field its model field's bounds and their one sentence.
+
+    For ``formfield_for_dbfield`` in any admin (the blog's uses it too). Without this
+    the form field keeps its own "Ensure this value is greater than or equal to 0."
+    for a positive field, ahead of the model's plain sentence.
+    """
+    for validator in db_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
+        else:
+            continue
+        errors = kwargs.setdefault("error_messages", {})
+        for code in ("invalid", "min_value", "max_value"):
+            errors.setdefault(code, validator.message)
+    return kwargs
