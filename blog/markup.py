@@ -126,11 +126,22 @@ def _clean(html):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener",
         id_prefix=ID_PREFIX,
     )
+
+
+def _filter_attribute(element, attribute, value):
+    """Links within the body follow its prefixed ids; ``image:N`` is for images only."""
+    if element == "a" and attribute == "href":
+        if value.startswith(f"{PICTURE_SCHEME}:"):
+            return None
+        if value.startswith("#") and not value.startswith(f"#{ID_PREFIX}"):
+            return f"#{ID_PREFIX}{value[1:]}"
+    return value
 
 
 def render_markdown(text, *, pictures=None):
@@ -232,9 +243,12 @@ def body_removals(text):
 
 
 # nh3 writes every attribute as name="value", with the value's quotes escaped.
-_IMG = re.compile(r"<img\b[^>]*>")
+# A whole tag, quoted values and all: a ">" inside an alt text does not end it.
+_IMG_TAG = r'<img\b(?:\s+[a-z-]+(?:="[^"]*")?)*\s*/?>'
+_IMG = re.compile(_IMG_TAG)
 # An image alone in its paragraph becomes a figure with its caption.
-_IMG_MAYBE_ALONE = re.compile(r"(<p>\s*)?(<img\b[^>]*>)(\s*</p>)?")
+_IMG_MAYBE_ALONE = re.compile(rf"(<p>\s*)?({_IMG_TAG})(\s*</p>)?")
+_LINK_OPENS, _LINK_CLOSES = re.compile(r"<a\b"), re.compile(r"</a>")
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 _PICTURE_NUMBER = re.compile(rf"{PICTURE_SCHEME}:(\d{{1,5}})")
 # Browsers drop tabs and newlines inside a URL, and read "\" as "/" (WHATWG URL).
@@ -279,8 +293,16 @@ def outside_images(text):
 
 
 def _place_images(body_html, pictures):
+    def in_a_link(position):
+        before = body_html[:position]
+        return len(_LINK_OPENS.findall(before)) > len(_LINK_CLOSES.findall(before))
+
     def place(match):
         opening, tag, closing = match.groups()
+        if in_a_link(match.start()):
+            # An image that is a link's content: a link may not hold another link.
+            placed = _image(tag, pictures, alone=False, in_link=True)
+            return (opening or "") + placed + (closing or "")
         if not (opening and closing):
             return (opening or "") + _image(tag, pictures, alone=False) + (closing or "")
         placed = _image(tag, pictures, alone=True)
@@ -291,7 +313,7 @@ def _place_images(body_html, pictures):
     return _IMG_MAYBE_ALONE.sub(place, body_html)
 
 
-def _image(tag, pictures, *, alone):
+def _image(tag, pictures, *, alone, in_link=False):
     attributes = _attributes(tag)
     src, alt = attributes.get("src", ""), attributes.get("alt", "")
     number = _PICTURE_NUMBER.fullmatch(src)
@@ -305,10 +327,13 @@ def _image(tag, pictures, *, alone):
         return ""
     if not _is_on_this_site(src):
         host = urlsplit(_IGNORED_IN_URLS.sub("", src).strip().replace("\\", "/")).hostname
+        label = _("Image: %(label)s (%(site)s)") % {
+            "label": alt or src.rsplit("/", 1)[-1],
+            "site": host or _("another site"),
+        }
+        if in_link:
+            return format_html("{}", label)
         return format_html(
-            '<a class="outside-image" href="{}" rel="nofollow noopener">{}</a>',
-            src,
-            _("Image: %(label)s (%(site)s)")
-            % {"label": alt or src.rsplit("/", 1)[-1], "site": host or _("another site")},
+            '<a class="outside-image" href="{}" rel="nofollow noopener">{}</a>', src, label
         )
     return tag.replace("<img ", '<img loading="lazy" decoding="async" ', 1)

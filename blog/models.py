@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -169,15 +169,17 @@ class Post(models.Model):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or POSTER.file in update_fields:
-            image_save_prepare(self, POSTER)
-        self.body_html = self.body_render()
         if update_fields is not None:
             derived = {"body_html"} if "body" in update_fields else set()
             if POSTER.file in update_fields:
                 derived.update(POSTER.fields)
             kwargs["update_fields"] = {*update_fields, *derived}
-        super().save(*args, **kwargs)
+        # Atomic, so a replaced poster's files go only once this save has committed.
+        with transaction.atomic():
+            if update_fields is None or POSTER.file in update_fields:
+                image_save_prepare(self, POSTER)
+            self.body_html = self.body_render()
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
@@ -290,16 +292,18 @@ class Picture(models.Model):
         return _("Picture %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs):
-        if self.number is None:
-            highest = self.post.pictures.aggregate(highest=models.Max("number"))["highest"]
-            self.number = (highest or 0) + 1
-        image_save_prepare(self, PICTURE)
-        super().save(*args, **kwargs)
-        self.post.body_render_again()
+        with transaction.atomic():
+            if self.number is None:
+                highest = self.post.pictures.aggregate(highest=models.Max("number"))["highest"]
+                self.number = (highest or 0) + 1
+            image_save_prepare(self, PICTURE)
+            super().save(*args, **kwargs)
+            self.post.body_render_again()
 
     def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.post.body_render_again()
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.post.body_render_again()
         return result
 
     @property

@@ -22,6 +22,9 @@ from comments.models import Comment
 
 RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
+# Raised when the cached parts' markup changes, so no page cached before a deploy is
+# served with markup the new stylesheet and script do not expect.
+PARTS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,11 @@ def publication_epoch():
 
 
 def cached_parts(slug, epoch):
-    return cache.get(f"blog:post-parts:{slug}:{epoch}")
+    return cache.get(_parts_key(slug, epoch))
+
+
+def _parts_key(slug, epoch):
+    return f"blog:post-parts:v{PARTS_VERSION}:{slug}:{epoch}"
 
 
 def _neighbour(published, *, before):
@@ -182,5 +189,5 @@ def build_parts(post):
 def render_parts(post, epoch):
     """Work out the parts and cache them under ``epoch``."""
     parts = build_parts(post)
-    cache.set(f"blog:post-parts:{post.slug}:{epoch}", parts, PARTS_CACHE_SECONDS)
+    cache.set(_parts_key(post.slug, epoch), parts, PARTS_CACHE_SECONDS)
     return parts

@@ -6,8 +6,9 @@ kept (taggit's through model is not serialised with the post). Nor are the poste
 and the pictures in the body: a replaced image's files are deleted.
 
 Restoring a version (``post_restore_keeping_today``) brings back what was kept and
-leaves as they are now the poster, the pictures, the tags, and whether and when the
-post is live: restoring an old text must never unpublish a post, or publish a draft.
+leaves as they are now the poster, the pictures, the tags, and whether, when and at
+which address the post is live: restoring an old text must never unpublish a post,
+publish a draft, or move it to an address readers' links do not know.
 The restore form shows those values as they are today, and the author may change them.
 
 This module also compares a revision with the one before it, field by field, so the
@@ -33,8 +34,9 @@ from blog.embeds import format_timestamp
 from blog.models import POSTER, Post, PostDetail, PostLink, PostTrack, Video
 
 POSTER_FIELDS = POSTER.fields
-# What a restore leaves as it is now, besides what is not versioned at all.
-KEPT_ON_RESTORE = ("status", "published_at", *POSTER_FIELDS)
+# What a restore leaves as it is now, besides what is not versioned at all: whether,
+# when and where (the slug) readers find the post, and the poster.
+KEPT_ON_RESTORE = ("status", "published_at", "slug", *POSTER_FIELDS)
 VERSIONED_PARTS = {
     "videos": Video,
     "soundtrack": PostTrack,

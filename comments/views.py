@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import get_script_prefix, resolve
 from django.utils.translation import gettext as _
@@ -113,8 +113,7 @@ def comment_post(request):
     conf = discussion_settings()
     target = _posted_target(request.POST.get("target", ""), conf)
     if target is None:
-        context = {"text": request.POST.get("text", "")}
-        return render(request, "comments/not_sent.html", context, status=400)
+        return _not_sent(request)
     form = CommentForm(request.POST, target=target, max_form_age=conf.max_form_age_seconds)
     try:
         valid = form.is_valid()
@@ -160,8 +159,10 @@ def _target_page(request, form, *, status):
 
     The view is found by resolving the target's address and is called with a GET copy
     of the request for that address, so it renders exactly as for a visit, except that
-    ``comment_section`` shows the refused form. A page its view refuses (a draft, to a
-    reader) is answered as the view answers it.
+    ``comment_section`` shows the refused form. A page its view no longer shows (a post
+    unpublished since the form was opened) gets the page that keeps what was written,
+    as a form naming no page does: the text is never lost, and a draft's id is told
+    from a missing one by nothing.
     """
     address = urlsplit(form.target.get_absolute_url())
     path_info = "/" + address.path.removeprefix(get_script_prefix())
@@ -173,10 +174,21 @@ def _target_page(request, form, *, status):
     page_request.path, page_request.path_info = address.path, path_info
     page_request.resolver_match = match
     setattr(page_request, REFUSED_FORM, form)
-    response = match.func(page_request, *match.args, **match.kwargs)
+    try:
+        response = match.func(page_request, *match.args, **match.kwargs)
+    except Http404:
+        return _not_sent(request)
+    if response.status_code == 404:
+        return _not_sent(request)
     if response.status_code == 200:
         response.status_code = status
     return response
+
+
+def _not_sent(request):
+    """The 400 page for a comment with nowhere to go, showing what was written."""
+    context = {"text": request.POST.get("text", "")}
+    return render(request, "comments/not_sent.html", context, status=400)
 
 
 def _after_posting(request, target, comment, data, conf):

@@ -26,8 +26,10 @@
     // Under the player, "Watch on YouTube" opens the same place on the provider's page,
     // in case the embed is blocked or fails.
     var watch = figure.querySelector(".video__watch");
-    watch.querySelector("a").href = watchUrl;
-    watch.hidden = false;
+    if (watch) {
+      watch.querySelector("a").href = watchUrl;
+      watch.hidden = false;
+    }
     return iframe;
   }
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from PIL import Image
 
 from blog.images import validate_image
@@ -140,3 +140,15 @@ def test_saving_a_partly_loaded_post_keeps_its_poster_files():
     post.refresh_from_db()
     assert post.poster_renditions["jpg"]
     assert all(default_storage.exists(p) for p, _w in post.poster_renditions["jpg"])
+
+
+def test_a_save_that_fails_keeps_the_replaced_posters_files(django_capture_on_commit_callbacks):
+    """Outside any transaction too (a script, the shell): nothing goes before the row."""
+    PostFactory(slug="taken")
+    post = PostFactory(poster=ContentFile(image_bytes(), name="first.jpg"))
+    old_files = [post.poster.name] + [p for p, _w in post.poster_renditions["jpg"]]
+    post.poster = ContentFile(image_bytes(size=(1000, 562)), name="second.jpg")
+    post.slug = "taken"
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(IntegrityError):
+        post.save()
+    assert all(default_storage.exists(name) for name in old_files)

@@ -121,3 +121,9 @@ def test_markdown_that_the_cleaner_keeps_reports_nothing():
     )
     assert body_removals(text) == []
     assert body_removals("") == []
+
+
+def test_a_link_to_a_heading_in_the_body_follows_its_prefixed_id():
+    html = render_markdown("[see the part](#part)\n\n# Part")
+    assert '<a href="#body-part" rel="noopener">see the part</a>' in html
+    assert '<h2 id="body-part">Part</h2>' in html

@@ -256,3 +256,26 @@ def test_restoring_an_old_body_keeps_todays_pictures(client, author):
     post.refresh_from_db()
     assert post.pictures.count() == 1
     assert '<figure class="picture">' in post.body_html
+
+
+def test_a_closing_bracket_in_alt_text_stays_text(client):
+    """Alt text is data however it is written: nothing in it becomes markup."""
+    post = PostFactory(body="![x><script>alert(1)</script>](https://e.example/a.jpg)")
+    assert "<script>" not in post.body_html
+    assert "Image: x&gt;&lt;script&gt;" in post.body_html
+
+
+def test_an_outside_image_inside_a_link_leaves_one_working_link():
+    post = PostFactory(body="[![The barn](https://e.example/a.jpg)](https://e.example/)")
+    assert post.body_html == (
+        '<p><a href="https://e.example/" rel="noopener">Image: The barn (e.example)</a></p>'
+    )
+
+
+def test_a_picture_reference_works_in_an_image_only():
+    """``[x](image:1)`` is not a link to anything: it is dropped, and saving says so."""
+    post = PostFactory()
+    _picture(post)
+    post.body = "See [the picture](image:1)."
+    post.save()
+    assert "image:1" not in post.body_html

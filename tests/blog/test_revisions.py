@@ -377,4 +377,16 @@ def test_restore_form_says_what_it_brings_back_and_what_it_leaves(client, author
     page = client.get(revert_url).content.decode()
     top = page.split("<fieldset")[0]
     assert "brings back the text, videos, soundtrack, details and links" in top
-    assert "status, publish time, poster, pictures and tags stay as they are now" in top
+    assert "status, publish time, address (slug), poster, pictures and tags stay" in top
+
+
+def test_restoring_an_old_version_keeps_the_posts_address(client, author):
+    """Readers' links and the comments' page keep working after a restore."""
+    post = _save_new_post(client, author)
+    _edit(client, post, slug="rocky-in-the-snow", body="Second words.")
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, _versions(post)[-1].pk])
+    form = form_values(client.get(revert_url).content.decode(), "post_form")
+    assert form["slug"] == "rocky-in-the-snow"
+    assert client.post(revert_url, form).status_code == 302
+    post.refresh_from_db()
+    assert (post.slug, post.body) == ("rocky-in-the-snow", "Body.")

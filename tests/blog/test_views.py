@@ -3,10 +3,12 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Credit, Post
+from blog.post_page import PostPageParts, publication_epoch
 from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.conf import site_settings
@@ -492,3 +494,14 @@ def test_the_post_page_only_renders_and_takes_no_comment_post(client):
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert not Comment.objects.exists()
+
+
+def test_parts_cached_by_an_earlier_release_are_not_served(client):
+    """After a deploy that changes the article's markup, no page shows the old markup."""
+    post = PostFactory(body="Current words.")
+    stale = PostPageParts(article_html="<p>Markup of an earlier release</p>", related=[],
+                          previous=None, next=None)  # fmt: skip
+    cache.set(f"blog:post-parts:{post.slug}:{publication_epoch()}", stale)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Current words." in page
+    assert "Markup of an earlier release" not in page

@@ -555,10 +555,16 @@ def test_a_form_for_a_deleted_post_shows_what_was_written(client, post):
     assert "Written for a post now gone." in response.content.decode()
 
 
-def test_a_reader_commenting_on_a_draft_gets_the_pages_404(client):
-    """A draft is not revealed to readers by the endpoint: its page answers 404."""
-    draft = DraftFactory()
-    response = _post(client, draft, text="Is anyone there?")
-    assert response.status_code == 404
-    assert "Is anyone there?" not in response.content.decode()
+def test_a_post_unpublished_while_the_reader_typed_keeps_what_they_wrote(client, post):
+    """Its page is gone for readers; the comment comes back to keep, and nothing of the
+    draft shows: the answer is the one a deleted post gets."""
+    data = comment_data(post, text="Is anyone there?")
+    post.status = post.Status.DRAFT
+    post.save()
+    response = client.post(comment_endpoint(), data)
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Your comment was not sent" in content
+    assert "Is anyone there?" in content
+    assert post.title not in content
     assert not Comment.objects.exists()
