@@ -540,7 +540,7 @@ class PostTrack(models.Model):
         validators=_bounded(0, MAX_VIDEO_SECONDS, _TRACK_START),
         help_text=_(
             "Where the track starts in the video, e.g. 1:35. Leave empty for a track that is "
-            "not in the clip: it is listed under “Also on the album”."
+            "not in the clip: it is listed after the timed ones, under its album's name."
         ),
     )
 

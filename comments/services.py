@@ -91,7 +91,7 @@ _STATUS_FOR = {
 
 
 def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
-    """Run the moderation checks, then save the comment once and queue the author's email.
+    """Run the moderation checks, then save the comment once and queue the moderation mail.
 
     The checks and the insert share one transaction, taken one submission at a time,
     so two identical comments sent at the same moment cannot both pass the duplicate

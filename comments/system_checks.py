@@ -1,11 +1,12 @@
 """What ``manage.py check`` reports about the comments settings, before any reader posts.
 
-A moderation check that cannot be imported, or a target model that cannot say when its
-discussion opened or where its page is, would otherwise fail only when a reader sends
-a comment or opens the page.
+A moderation check or an author-name hook that cannot be imported, or a target model
+that cannot say when its discussion opened or where its page is, would otherwise fail
+only when a reader sends a comment, the author replies, or someone opens the page.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -28,7 +29,32 @@ def comments_configuration(app_configs=None, **kwargs):
         conf = project_settings()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="comments.E001")]
-    return [*_moderation_checks(conf.checks), *_target_models(conf.target_models)]
+    return [
+        *_moderation_checks(conf.checks),
+        *_target_models(conf.target_models),
+        *_author_name_hook(getattr(settings, "COMMENTS_AUTHOR_NAME", "")),
+    ]
+
+
+def _author_name_hook(path):
+    """``COMMENTS_AUTHOR_NAME`` (``comments.authors``) must name a callable."""
+    if not path:
+        return
+    try:
+        hook = import_string(path)
+    except ImportError as error:
+        yield Error(
+            f"COMMENTS_AUTHOR_NAME names {path!r}, which cannot be imported: {error}",
+            hint="Name a function taking a user, as 'package.module.function', or unset it.",
+            id="comments.E007",
+        )
+        return
+    if not callable(hook):
+        yield Error(
+            f"COMMENTS_AUTHOR_NAME names {path!r}, which is not a function.",
+            hint="It takes a user and returns the name readers see on the author's replies.",
+            id="comments.E007",
+        )
 
 
 def _moderation_checks(paths):

@@ -48,9 +48,16 @@ if PRODUCTION and DEBUG:
         "PRODUCTION=true needs DEBUG=false: debug pages show every visitor your settings."
     )
 
+_LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 if not PRODUCTION:
     SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key-never-used-in-production")
-    ALLOWED_HOSTS = env("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
+    ALLOWED_HOSTS = env("ALLOWED_HOSTS", _LOCAL_HOSTS, cast=list)
+    if "SECRET_KEY" not in os.environ and set(ALLOWED_HOSTS) - set(_LOCAL_HOSTS):
+        # The development key is public: anyone could sign sessions for such a site.
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS names a host other than this machine: set PRODUCTION=true "
+            "with a SECRET_KEY, or set SECRET_KEY to serve it as it is."
+        )
 else:
     SECRET_KEY = env("SECRET_KEY")
     ALLOWED_HOSTS = env("ALLOWED_HOSTS", cast=list)

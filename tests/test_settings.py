@@ -140,3 +140,19 @@ def test_production_cannot_show_debug_pages(monkeypatch):
     )
     assert probe.returncode != 0
     assert "PRODUCTION=true needs DEBUG=false" in probe.stderr
+
+
+def test_the_public_development_key_never_serves_another_host(monkeypatch):
+    """Outside production, naming a public host without a key of one's own stops startup."""
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("PRODUCTION", "false")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("ALLOWED_HOSTS", "blog.example.com")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import montage.settings"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode != 0
+    assert "ALLOWED_HOSTS names a host other than this machine" in probe.stderr

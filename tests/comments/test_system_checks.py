@@ -73,3 +73,14 @@ def test_manage_py_check_fails_on_a_misconfiguration():
     """The check is registered: manage.py check stops with the error."""
     with pytest.raises(SystemCheckError, match=r"comments\.E002"):
         call_command("check")
+
+
+@override_settings(COMMENTS_AUTHOR_NAME="site_settings.authors.no_such_function")
+def test_an_author_name_hook_that_does_not_exist_is_an_error():
+    """Found at manage.py check, not when the author first replies."""
+    assert _ids() == ["comments.E007"]
+
+
+@override_settings(COMMENTS_AUTHOR_NAME="tests.comments.test_system_checks.NOT_A_FUNCTION")
+def test_an_author_name_hook_that_is_not_a_function_is_an_error():
+    assert _ids() == ["comments.E007"]
