@@ -149,7 +149,10 @@ def render_markdown(text, *, pictures=None):
 
     ``pictures`` maps a number N to the picture that ``![](image:N)`` shows.
     """
-    return _place_images(_clean(_markdown_to_html(text)), pictures or {})
+    body_html = _place_images(_clean(_markdown_to_html(text)), pictures or {})
+    # A table wider than a phone scrolls inside the column; a keyboard scrolls it once
+    # it can take focus.
+    return body_html.replace("<table>", '<table tabindex="0">')
 
 
 # What the cleaner removed, and why, for the author.

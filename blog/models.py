@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -75,7 +76,9 @@ class PostQuerySet(models.QuerySet):
     def search(self, query):
         """Posts matching ``query``, best first: ranked full-text search on PostgreSQL,
         a plain all-words match elsewhere."""
-        words = query.split()
+        # Quotes and other marks are the search syntax of PostgreSQL's websearch; the
+        # plain fallback matches the words themselves, so "eye of" finds "eye of the".
+        words = re.findall(r"\w+(?:['\u2019-]\w+)*", query)
         if not words:
             return self.none()
         if connection.vendor == "postgresql":

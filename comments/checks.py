@@ -58,7 +58,9 @@ class Submission:
     honeypot_filled: bool
 
 
-FLOOD_MESSAGE = _("You are posting comments too quickly. Slow down.")
+FLOOD_MESSAGE = _(
+    "You are posting comments too quickly. Wait %(seconds)d seconds, then send it again."
+)
 DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you've already said that!")
 TOO_FAST_MESSAGE = _(
     "Your comment was sent very soon after the page opened. Wait a moment, then send it again."
@@ -114,7 +116,7 @@ def flood(submission, conf):
         return Decision(
             Verdict.REFUSE,
             _("Refused: another comment from this sender moments ago"),
-            message=FLOOD_MESSAGE,
+            message=FLOOD_MESSAGE % {"seconds": conf.flood_seconds},
             http_status=429,
         )
     return None

@@ -92,7 +92,7 @@ class CommentForm(forms.Form):
         required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
-        error_messages={"invalid": _("Enter a web address starting with http:// or https://.")},
+        error_messages={"invalid": _("Enter a web address such as https://example.com.")},
     )
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."),

@@ -74,7 +74,7 @@ def test_every_id_in_the_body_is_prefixed_so_none_clashes_with_the_page():
 def test_tables_keep_their_column_alignment_and_nothing_else_styles_a_cell():
     """A Markdown table renders with its alignment; a pasted style is reduced to that."""
     html = render_markdown("| Track | Time |\n|---|--:|\n| Burning Heart | 3:51 |")
-    assert "<table>" in html
+    assert '<table tabindex="0">' in html
     assert '<td style="text-align:right">3:51</td>' in html
     pasted = render_markdown(
         '<table><tr><td style="color:red;text-align:left">x</td></tr></table>'
@@ -127,3 +127,8 @@ def test_a_link_to_a_heading_in_the_body_follows_its_prefixed_id():
     html = render_markdown("[see the part](#part)\n\n# Part")
     assert '<a href="#body-part" rel="noopener">see the part</a>' in html
     assert '<h2 id="body-part">Part</h2>' in html
+
+
+def test_a_table_can_take_focus_so_a_keyboard_can_scroll_it():
+    html = render_markdown("| Track | Peak |\n|---|--:|\n| Burning Heart | 2 |")
+    assert html.startswith('<table tabindex="0">')

@@ -505,3 +505,13 @@ def test_parts_cached_by_an_earlier_release_are_not_served(client):
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Current words." in page
     assert "Markup of an earlier release" not in page
+
+
+def test_search_with_quotes_finds_the_words_inside_them(client):
+    """Quoting a phrase, as readers do on every search engine, still finds the post."""
+    PostFactory(title="Eye of the Tiger, the song")
+    PostFactory(title="Another story")
+    for query in ['"eye of"', "'tiger'", "“eye”"]:
+        page = client.get(reverse("blog:search"), {"q": query}).content.decode()
+        assert "Eye of the Tiger, the song" in page, query
+        assert "Another story" not in page

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import CategoryFactory, CommentFactory, PostFactory
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGES = {"home": "/", "post": "/posts/rocky-training-in-russia-rocky-iv/"}
 VIEWPORTS = {390: 844, 1280: 900}  # an iPhone 12 to 15 screen, and a laptop
@@ -53,3 +55,22 @@ def test_dark_scheme_changes_the_body_text_colour(demo_site, open_page, name):
         page.goto(demo_site + PAGES[name])
         colours[scheme] = page.evaluate("getComputedStyle(document.body).color")
     assert colours["light"] != colours["dark"]
+
+
+LONG_WORD = "Supercalifragilisticexpialidociousandevenlongerthanthatonanyphone"
+
+
+def test_long_words_wrap_instead_of_widening_a_phone_page(
+    transactional_db, live_server, open_page
+):
+    """A category, a title, a commenter's name or a search nobody can break still fits."""
+    category = CategoryFactory(name=LONG_WORD, slug="long")
+    post = PostFactory(title=f"A {LONG_WORD} title", category=category, body=LONG_WORD)
+    CommentFactory(target=post, name=LONG_WORD, text=LONG_WORD)
+    for address in ["/", "/category/long/", post.get_absolute_url(), f"/search/?q={LONG_WORD}"]:
+        page = open_page(viewport={"width": 390, "height": 844})
+        page.goto(live_server.url + address, wait_until="load")
+        scroll_width, client_width = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert scroll_width <= client_width, address

@@ -20,7 +20,7 @@ from tests.factories import CommentFactory, PostFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 ADMIN = "https://montage.example.com"
-FLOOD_MESSAGE = "You are posting comments too quickly. Slow down."
+FLOOD_MESSAGE = "You are posting comments too quickly. Wait 15 seconds, then send it again."
 DUPLICATE_MESSAGE = "Duplicate comment detected; it looks as though you've already said that!"
 MODULE = "tests.comments.test_checks"
 

@@ -115,11 +115,11 @@ def test_commenter_website_links_their_name_with_nofollow_ugc(client, post):
             "https://example.com/" + "u" * 190,
             "Ensure this value has at most 200 characters",
         ),
-        ("url", "javascript:alert(1)", "Enter a web address starting with http:// or https://."),
+        ("url", "javascript:alert(1)", "Enter a web address such as https://example.com."),
         (
             "url",
             "ftp://example.com/file",
-            "Enter a web address starting with http:// or https://.",
+            "Enter a web address such as https://example.com.",
         ),
         ("text", "t" * 65526, "Ensure this value has at most 65525 characters"),
     ],
@@ -223,7 +223,7 @@ def test_posting_again_within_15_seconds_is_refused_with_429(client, post):
     response = _post(client, post, text="Second, right away.", email="other@example.com")
     assert response.status_code == 429
     content = response.content.decode()
-    assert "You are posting comments too quickly. Slow down." in content
+    assert "You are posting comments too quickly. Wait 15 seconds, then send it again." in content
     assert "Second, right away." in content
 
 
@@ -486,7 +486,7 @@ def test_error_summary_lists_each_problem_once(client, post):
     summary = re.search(r'<div class="error-summary".*?</div>', response.content.decode(), re.S)
     items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
     assert len(items) == 2
-    assert "Enter a web address starting with http:// or https://." in items[1]
+    assert "Enter a web address such as https://example.com." in items[1]
 
 
 def test_form_posts_to_the_comment_endpoint_and_comes_back_at_the_form(client, post):
@@ -568,3 +568,23 @@ def test_a_post_unpublished_while_the_reader_typed_keeps_what_they_wrote(client,
     assert "Is anyone there?" in content
     assert post.title not in content
     assert not Comment.objects.exists()
+
+
+def test_reply_links_on_a_later_comment_page_stay_on_that_page(client, post, settings):
+    """Without JavaScript, Reply on page 2 opens page 2 with the form, not page 1."""
+    settings.COMMENTS_PER_PAGE = 1
+    CommentFactory(target=post, text="On the first page.")
+    second = CommentFactory(target=post, text="On the second page.")
+    page = client.get(post.get_absolute_url(), {"cpage": 2}).content.decode()
+    assert f'href="{post.get_absolute_url()}?cpage=2&amp;replytocom={second.pk}#respond"' in page
+    reply_page = client.get(post.get_absolute_url(), {"cpage": 2, "replytocom": second.pk})
+    content = reply_page.content.decode()
+    assert "On the second page." in content and "On the first page." not in content
+    assert f'name="parent" value="{second.pk}"' in content
+
+
+def test_comments_in_right_to_left_scripts_keep_their_direction(client, post):
+    CommentFactory(target=post, name="مريم", text="هذا مشهد رائع!")
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert '<span class="comment__author" dir="auto">مريم</span>' in page
+    assert '<div class="comment__text" dir="auto"><p>هذا مشهد رائع!</p></div>' in page
