@@ -23,6 +23,7 @@ from blog.forms import (
     PostTrackFormSet,
     VideoForm,
 )
+from blog.images import uploads_held_back
 from blog.markup import body_removals, picture_numbers
 from blog.models import (
     Album,
@@ -61,20 +62,6 @@ class PreviewRendered(Exception):
     def __init__(self, response):
         super().__init__()
         self.response = response
-
-
-def _poster_change(request):
-    """What the form asks of the poster, which a preview shows but does not do."""
-    if "poster" in request.FILES:
-        return "replaced"
-    if request.POST.get("poster-clear"):
-        return "removed"
-    return None
-
-
-def _new_pictures(request):
-    """Does the form upload pictures, which a preview leaves out?"""
-    return any(name.startswith("pictures-") for name in request.FILES)
 
 
 class PlainNumbers:
@@ -215,36 +202,18 @@ class PostAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         return self._previewable(super().recover_view, request, version_id, extra_context)
 
-    @staticmethod
-    def _previewable(view, request, *args):
-        try:
+    def _previewable(self, view, request, *args):
+        if not self._is_preview(request):
             return view(request, *args)
-        except PreviewRendered as preview:
-            return preview.response
+        with uploads_held_back():
+            try:
+                return view(request, *args)
+            except PreviewRendered as preview:
+                return preview.response
 
     @staticmethod
     def _is_preview(request):
         return request.method == "POST" and PREVIEW in request.POST
-
-    def save_model(self, request, obj, form, change):
-        if self._is_preview(request) and "poster" in form.changed_data:
-            # A preview's rows roll back, but files written for a new poster would not.
-            obj.poster = form.initial.get("poster")
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if not (formset.model is Picture and self._is_preview(request)):
-            return super().save_formset(request, form, formset, change)
-        # As with the poster: a preview writes no picture file, which would outlive it.
-        for picture_form in formset.initial_forms:
-            if "image" in picture_form.changed_data:
-                picture_form.instance.image = picture_form.initial["image"]
-        for picture in formset.save(commit=False):
-            if picture.pk is not None:
-                picture.save()
-        for picture in formset.deleted_objects:
-            picture.delete()
-        return None
 
     def response_add(self, request, obj, post_url_continue=None):
         self._raise_preview(request, obj)
@@ -277,14 +246,7 @@ class PostAdmin(VersionAdmin):
 
     def _raise_preview(self, request, post):
         if self._is_preview(request):
-            raise PreviewRendered(
-                post_preview(
-                    request,
-                    post.pk,
-                    poster_change=_poster_change(request),
-                    new_pictures=_new_pictures(request),
-                )
-            )
+            raise PreviewRendered(post_preview(request, post.pk))
 
     # Revisions: reversion keeps each save; the history says what each one changed.
 

@@ -11,6 +11,10 @@
 - **Deleted only after the transaction commits** (``image_files_delete``): a replaced or
   deleted image's files stay while a rollback could still bring its row back.
 
+- **Held back in a preview** (``uploads_held_back``): a preview saves the author's form
+  and rolls it back, but files written to storage would stay; within the block a new
+  upload is not stored, and what was held back is noted for the preview to say.
+
 A model keeps an image in four fields, named by an ``ImageSlot``, and calls
 ``image_save_prepare`` from its ``save()``; nothing else needs to know.
 """
@@ -19,6 +23,8 @@ import io
 import logging
 import posixpath
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -176,6 +182,30 @@ class ImageSlot:
         return (self.file, self.renditions, self.width, self.height)
 
 
+_held_back = ContextVar("uploads_held_back", default=None)
+
+
+@contextmanager
+def uploads_held_back():
+    """Within this block no new image is stored; yields the slots held back, as saved.
+
+    A held-back upload leaves the row with the image it had (none, for a new row), so
+    the page shows what is stored, and deleting what it replaces waits for a commit
+    that a preview never makes.
+    """
+    held = []
+    token = _held_back.set(held)
+    try:
+        yield held
+    finally:
+        _held_back.reset(token)
+
+
+def held_back_uploads():
+    """The slots held back so far in the current ``uploads_held_back`` block."""
+    return list(_held_back.get() or [])
+
+
 def image_save_prepare(instance, slot):
     """Make ``instance`` ready to save: process a new upload, let go of a replaced one.
 
@@ -194,6 +224,11 @@ def image_save_prepare(instance, slot):
             .values_list(slot.file, slot.renditions)
             .first()
         )
+    held = _held_back.get()
+    if image and not image._committed and held is not None:
+        held.append(slot)
+        setattr(instance, slot.file, stored[0] if stored else "")
+        return
     if image and not image._committed:
         content, (width, height) = reencode(image.file)
         image.save(posixpath.basename(image.name), content, save=False)

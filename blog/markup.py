@@ -322,7 +322,7 @@ def _image(tag, pictures, *, alone, in_link=False):
     number = _PICTURE_NUMBER.fullmatch(src)
     if number:
         picture = pictures.get(int(number[1]))
-        if picture is None:
+        if picture is None or not picture.image:
             return ""
         context = {"picture": picture, "alt": alt, "with_caption": alone}
         return render_to_string("blog/_picture.html", context).strip()

@@ -5,7 +5,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from blog.models import Category, Post
+from blog.images import held_back_uploads
+from blog.models import PICTURE, POSTER, Category, Post
 from blog.post_page import (
     build_parts,
     cached_parts,
@@ -102,17 +103,20 @@ def post_detail(request, slug):
     return _post_page(request, post, parts)
 
 
-def post_preview(request, post_pk, *, poster_change=None, new_pictures=False):
+def post_preview(request, post_pk):
     """The post page as readers will see it, for changes the author has not saved.
 
     The admin calls this inside the transaction that holds the unsaved changes and
     rolls it back afterwards, so nothing here may outlive the request: the parts are
-    built fresh and never cached. ``poster_change`` ("replaced" or "removed") says
-    the poster shown is the saved one, and ``new_pictures`` that new pictures are
-    left out: files written for them would outlive the rollback.
+    built fresh and never cached. New images are held back (``blog.images``): the page
+    says so, from what the save noted.
     """
     post = post_page_queryset(request.user, with_neighbours=True).get(pk=post_pk)
-    preview = {"poster_change": poster_change, "new_pictures": new_pictures}
+    held = held_back_uploads()
+    preview = {
+        "new_poster": POSTER in held,
+        "new_pictures": PICTURE in held,
+    }
     return _post_page(request, post, build_parts(post), preview=preview)
 
 

@@ -132,12 +132,18 @@ def test_preview_with_a_new_poster_keeps_the_stored_one_and_writes_no_file(
     assert post.poster.name.endswith("first.jpg")
 
 
-def test_preview_with_the_poster_cleared_says_it_goes_on_save(client, author):
+def test_preview_with_the_poster_cleared_shows_the_page_without_it_and_keeps_the_file(
+    client, author
+):
+    """Readers will see the placeholder; the stored poster stays until a real save."""
     post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="first.jpg"))
+    VideoFactory(post=post)
+    assert post.poster.url in client.get(post.get_absolute_url()).content.decode()
     data = _change_form(client, post)
     data.update({"_preview": "Preview", "poster-clear": "on"})
-    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
-    assert "The poster is removed once you save." in response.content.decode()
+    page = client.post(reverse("admin:blog_post_change", args=[post.pk]), data).content.decode()
+    assert "img/poster.svg" in page
+    assert post.poster.url not in page
     post.refresh_from_db()
     assert post.poster.storage.exists(post.poster.name)
 
