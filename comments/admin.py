@@ -122,8 +122,13 @@ class ReplyForm(forms.Form):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
-        "excerpt", "status", "moderation_reason", "target_link", "name", "email", "created_at",
-    ]  # fmt: skip
+        "excerpt",
+        "status",
+        "moderation_reason",
+        "target_link",
+        "sender",
+        "created_at",
+    ]
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, ("is_author", AuthorFilter), "created_at"]
     search_fields = ["name", "email", "text", "ip_address"]
@@ -174,6 +179,11 @@ class CommentAdmin(admin.ModelAdmin):
             )  # fmt: skip
 
         return [*super().get_list_display(request), moderate]
+
+    @admin.display(description=_("From"), ordering="name")
+    def sender(self, comment):
+        """Name over email, in one column: the list fits 1280 px with its row buttons."""
+        return format_html("{}<br><small>{}</small>", comment.name, comment.email or "—")
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):

@@ -104,6 +104,10 @@ class CommentForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=500)
     homepage = forms.CharField(required=False, widget=HoneypotInput)
 
+    @property
+    def target_key(self):
+        return target_key(self.target)
+
     def __init__(self, *args, target, max_form_age, **kwargs):
         self.target = target
         self.max_form_age = max_form_age

@@ -27,7 +27,7 @@ from django.shortcuts import render
 from django.urls import get_script_prefix, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from comments.checks import Submission
 from comments.conf import discussion_settings
@@ -103,14 +103,20 @@ def _posted_target(value, conf):
     return apps.get_model(label)._default_manager.filter(pk=pk).first()
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_post(request):
     """Take a comment sent from a target's page: 303 back to it, or the page with the form.
 
     A form naming no page that takes comments (altered, or its page deleted since) gets
-    a 400 page that still shows what was written.
+    a 400 page that still shows what was written. A GET is a reader back at the address
+    a refused comment was shown at (a reload declined, a bookmark): it goes to the page
+    the form was on, which the form's address names (``?on=``).
     """
     conf = discussion_settings()
+    if request.method == "GET":
+        target = _posted_target(request.GET.get("on", ""), conf)
+        page = target.get_absolute_url() if target else get_script_prefix()
+        return HttpResponseRedirect(f"{page}#respond" if target else page)
     target = _posted_target(request.POST.get("target", ""), conf)
     if target is None:
         return _not_sent(request)

@@ -490,15 +490,17 @@ def test_error_summary_lists_each_problem_once(client, post):
 
 
 def test_form_posts_to_the_comment_endpoint_and_comes_back_at_the_form(client, post):
-    """The form's action is the comments app's own address, then #respond."""
+    """The form's action is the comments app's own address, naming the page, then #respond."""
     content = client.get(post.get_absolute_url()).content.decode()
-    assert f'action="{reverse("comments:post")}#respond"' in content
+    assert f'action="{reverse("comments:post")}?on=blog.post%3A{post.pk}#respond"' in content
     assert f'name="target" value="blog.post:{post.pk}"' in content
 
 
-def test_the_comment_endpoint_takes_only_post(client):
-    """Opening the endpoint's address shows no page of its own."""
-    assert client.get(comment_endpoint()).status_code == 405
+def test_the_comment_endpoint_has_no_page_of_its_own(client):
+    """Opening the endpoint's address without a target leads home; PUT is refused."""
+    response = client.get(comment_endpoint())
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.put(comment_endpoint()).status_code == 405
 
 
 def test_refused_comment_comes_back_on_the_posts_own_page(client, post):
@@ -588,3 +590,17 @@ def test_comments_in_right_to_left_scripts_keep_their_direction(client, post):
     page = client.get(post.get_absolute_url()).content.decode()
     assert '<span class="comment__author" dir="auto">مريم</span>' in page
     assert '<div class="comment__text" dir="auto"><p>هذا مشهد رائع!</p></div>' in page
+
+
+def test_coming_back_to_the_refused_comments_address_leads_to_its_page(client, post):
+    """A reload declined or a revisit of /comments/post/ is sent to the post's form."""
+    response = client.post(comment_endpoint(), comment_data(post, name=""))
+    assert response.status_code == 400
+    action = re.search(
+        r'class="comment-form" method="post" action="([^"]+)"', response.content.decode()
+    )
+    address = action[1].replace("&amp;", "&").split("#")[0]
+    again = client.get(address)
+    assert again.status_code == 302
+    assert again["Location"] == f"{post.get_absolute_url()}#respond"
+    assert client.get(comment_endpoint()).status_code == 302
