@@ -8,13 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from blog.forms import (
     CheckedImageField,
@@ -121,7 +125,7 @@ class PictureInline(PlainNumbers, admin.TabularInline):
     @admin.display(description=_("Put it in the body with"))
     def reference(self, picture):
         if picture.pk is None:
-            return _("(its number comes with the first save)")
+            return _("(once saved)")
         return format_html("<code>{}</code>", picture.reference)
 
 
@@ -188,10 +192,23 @@ class PostAdmin(VersionAdmin):
         return self._previewable(super().change_view, request, object_id, form_url, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        saved_on = localize(template_localtime(version.revision.date_created))
+        context = {
+            "title": _("Restore the version saved on %(date)s") % {"date": saved_on},
+            **(extra_context or {}),
+        }
         with post_restore_keeping_today(unquote(object_id)):
-            return self._previewable(
-                super().revision_view, request, object_id, version_id, extra_context
+            response = self._previewable(
+                super().revision_view, request, object_id, version_id, context
             )
+        if request.method == "POST" and response.status_code == 302:
+            self.message_user(
+                request,
+                _("The version saved on %(date)s is restored.") % {"date": saved_on},
+                messages.SUCCESS,
+            )
+        return response
 
     def get_object(self, request, object_id, from_field=None):
         # On a restore form, the version has just been written back: keep today's
@@ -224,6 +241,19 @@ class PostAdmin(VersionAdmin):
         self._raise_preview(request, obj)
         self._warn_about_missing_pictures(request, obj)
         return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.FILES and context.get("errors"):
+            # A browser empties every file box of a form that comes back.
+            self.message_user(
+                request,
+                _(
+                    "Correct the mistakes below, then choose the poster and pictures again: "
+                    "a browser cannot keep a chosen file when the form comes back."
+                ),
+                messages.WARNING,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _warn_about_missing_pictures(self, request, post):
         numbers = set(post.pictures.values_list("number", flat=True))
@@ -318,7 +348,10 @@ class PostAdmin(VersionAdmin):
         if removals and not self._is_preview(request):
             self.message_user(
                 request,
-                _("Removed from the body: %(removals)s. The post was saved without them.")
+                _(
+                    "Readers do not see this part of the body: %(removals)s. It stays in "
+                    "your text until you take it out."
+                )
                 % {"removals": "; ".join(str(removal) for removal in removals)},
                 messages.WARNING,
             )

@@ -472,6 +472,29 @@ class Album(ChartPeak):
     def __str__(self):
         return f"{self.title} ({self.release_date.year})" if self.release_date else self.title
 
+    def clean(self):
+        """One row per album: a second one would show readers the album box twice.
+
+        The same title released on another date (a remaster, a reissue) is another album.
+        """
+        super().clean()
+        twins = Album.objects.filter(
+            title__iexact=self.title.strip(), release_date=self.release_date
+        ).exclude(pk=self.pk)
+        if self.title and twins.exists():
+            raise ValidationError(
+                {
+                    "title": ValidationError(
+                        _(
+                            "“%(album)s” is already here: choose it in the track's Album box "
+                            "instead of adding it again."
+                        ),
+                        code="duplicate_album",
+                        params={"album": twins.first()},
+                    )
+                }
+            )
+
 
 class Track(ChartPeak):
     title = models.CharField(max_length=200)
@@ -543,7 +566,9 @@ class PostTrack(models.Model):
         validators=_bounded(0, MAX_VIDEO_SECONDS, _TRACK_START),
         help_text=_(
             "Where the track starts in the video, e.g. 1:35. Leave empty for a track that is "
-            "not in the clip: it is listed after the timed ones, under its album's name."
+            "not in the clip: it is listed after the timed ones, under its album's name. "
+            "Times count from the very start of the video, not from a start time in its "
+            "address."
         ),
     )
 

@@ -29,18 +29,21 @@ def test_saving_a_body_with_an_iframe_saves_and_says_what_was_removed(client, au
     assert "iframe" not in post.body_html
     shown = [str(message) for message in response.context["messages"]]
     assert (
-        "Removed from the body: <iframe> (embedded frames are not allowed; add the video in "
-        "the Videos section); onclick attribute (event handlers run scripts, which are not "
-        "allowed). The post was saved without them."
+        "Readers do not see this part of the body: <iframe> (embedded frames are not "
+        "allowed; add the video in the Videos section); onclick attribute (event handlers "
+        "run scripts, which are not allowed). It stays in your text until you take it out."
     ) in shown
-    assert 'class="warning">Removed from the body: &lt;iframe&gt;' in response.content.decode()
+    assert (
+        'class="warning">Readers do not see this part of the body: &lt;iframe&gt;'
+        in response.content.decode()
+    )
 
 
 def test_saving_a_clean_body_shows_no_warning(client, author):
     """Markdown the cleaner keeps whole gives only the usual confirmation."""
     data = post_form_data(author, body="# Part\n\nA claim.[^1]\n\n[^1]: The source.")
     response = client.post(reverse("admin:blog_post_add"), data, follow=True)
-    assert "Removed from the body" not in response.content.decode()
+    assert "Readers do not see this part of the body" not in response.content.decode()
     assert "was added successfully" in response.content.decode()
 
 
@@ -49,4 +52,4 @@ def test_a_preview_leaves_no_removal_warning_for_the_next_page(client, author):
     data = post_form_data(author, body=EMBED, _preview="Preview")
     client.post(reverse("admin:blog_post_add"), data)
     next_page = client.get(reverse("admin:blog_post_changelist")).content.decode()
-    assert "Removed from the body" not in next_page
+    assert "Readers do not see this part of the body" not in next_page

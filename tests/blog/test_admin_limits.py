@@ -1,13 +1,14 @@
 """Admin forms start with the title, and every number out of range is one plain sentence."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
-from blog.models import Post, PostTrack, Track
+from blog.models import Album, Post, PostTrack, Track
 from tests.blog.admin_forms import form_values, post_form_data
-from tests.factories import ArtistFactory, TrackFactory, VideoFactory
+from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,27 @@ def test_detail_and_link_positions_out_of_range_are_refused_plainly(client, auth
     assert page.count("Enter a position from 0 to 1000.") == 1
     assert MACHINE_WORDS not in page
     assert not Post.objects.exists()
+
+
+def test_adding_an_album_that_is_already_there_is_refused(client, author):
+    """Pressing + on Album twice would show readers the same album box twice."""
+    AlbumFactory(title="Rocky IV: Original Motion Picture Soundtrack")
+    data = {
+        "title": "rocky iv: original motion picture soundtrack",
+        "label": "Scotti Bros.",
+        "release_date": "1985-11-27",
+        "certification": "",
+        "chart_position": "",
+        "chart_name": "",
+    }
+    response = client.post(reverse("admin:blog_album_add"), data)
+    assert response.status_code == 200
+    assert "is already here: choose it in the track&#x27;s Album box" in response.content.decode()
+    assert Album.objects.count() == 1
+
+
+def test_a_reissue_on_another_date_is_another_album(client, author):
+    AlbumFactory(title="Rocky IV", release_date=datetime.date(1985, 11, 27))
+    data = {"title": "Rocky IV", "label": "", "release_date": "2006-05-02",
+            "certification": "", "chart_position": "", "chart_name": ""}  # fmt: skip
+    assert client.post(reverse("admin:blog_album_add"), data).status_code == 302

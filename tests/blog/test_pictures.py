@@ -279,3 +279,16 @@ def test_a_picture_reference_works_in_an_image_only():
     post.body = "See [the picture](image:1)."
     post.save()
     assert "image:1" not in post.body_html
+
+
+def test_a_form_with_mistakes_says_to_choose_the_files_again(client, author):
+    """Every other field comes back as typed; a file box cannot, and the page says so."""
+    data = _with_pictures(author, (image_upload(), "Alt kept", ""), title="")
+    page = client.post(reverse("admin:blog_post_add"), data).content.decode()
+    assert "choose the poster and pictures again" in page
+    assert "Alt kept" in page
+
+
+def test_a_form_with_mistakes_and_no_files_does_not_mention_them(client, author):
+    page = client.post(reverse("admin:blog_post_add"), post_form_data(author, title=""))
+    assert "choose the poster and pictures again" not in page.content.decode()

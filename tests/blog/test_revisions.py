@@ -390,3 +390,17 @@ def test_restoring_an_old_version_keeps_the_posts_address(client, author):
     assert client.post(revert_url, form).status_code == 302
     post.refresh_from_db()
     assert (post.slug, post.body) == ("rocky-in-the-snow", "Body.")
+
+
+def test_the_restore_page_says_restore_and_saving_says_which_version_came_back(client, author):
+    post = _save_new_post(client, author)
+    _edit(client, post, body="Second words.")
+    first = _versions(post)[-1]
+    revert_url = reverse("admin:blog_post_revision", args=[post.pk, first.pk])
+    page = client.get(revert_url).content.decode()
+    assert "<h1>Restore the version saved on" in page
+    assert "Revert" not in page.split("<main")[1].split("</form>")[0].split("<form")[0]
+    form = form_values(page, "post_form")
+    response = client.post(revert_url, form, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(message.startswith("The version saved on") for message in shown)

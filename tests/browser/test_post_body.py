@@ -67,8 +67,9 @@ def test_the_author_reads_the_formatting_help_and_is_told_what_saving_removed(de
     page.get_by_role("button", name="Save and continue editing").click()
     warning = page.locator(".messagelist .warning")
     expect(warning).to_have_text(
-        "Removed from the body: <iframe> (embedded frames are not allowed; add the video in "
-        "the Videos section). The post was saved without them."
+        "Readers do not see this part of the body: <iframe> (embedded frames are not "
+        "allowed; add the video in the Videos section). It stays in your text until you "
+        "take it out."
     )
     expect(page.locator(".messagelist .success")).to_be_visible()
     page.locator(".messagelist").screenshot(path=SCREENSHOTS / "admin-body-removed.png")

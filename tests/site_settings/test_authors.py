@@ -65,15 +65,15 @@ def test_a_new_name_changes_the_byline_and_every_earlier_reply(
     comment_reply_as_author(parent=question, author=login_only_author, text="In Wyoming.")
     reader = Client()
     before = reader.get(post.get_absolute_url()).content.decode()
-    assert '<span class="comment__author">Montage</span>' in before
+    assert '<span class="comment__author" dir="auto">Montage</span>' in before
     save_settings(client, django_capture_on_commit_callbacks, author_name="Ada Lovelace")
     after = reader.get(post.get_absolute_url()).content.decode()
     assert _byline(after) == "Ada Lovelace"
-    assert '<span class="comment__author">Ada Lovelace</span>' in after
+    assert '<span class="comment__author" dir="auto">Ada Lovelace</span>' in after
     assert "Montage</span>" not in after
     save_settings(client, django_capture_on_commit_callbacks, author_name="Ada L.")
     again = reader.get(post.get_absolute_url()).content.decode()
-    assert '<span class="comment__author">Ada L.</span>' in again
+    assert '<span class="comment__author" dir="auto">Ada L.</span>' in again
     assert Comment.objects.get(text="Where was this filmed?").name != "Ada L."
 
 
