@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -398,10 +398,55 @@ def _fieldsets():
     ]
 
 
-@admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    """One settings page: the list opens it, and it can be neither added nor deleted."""
+class SettingsPageAdmin(admin.ModelAdmin):
+    """A page of settings kept in one row (the model's ``SINGLETON_PK``).
 
+    The list opens the page; it can be neither added nor deleted; until the first save
+    it shows the values in force, unsaved (``unsaved_row``). The site's own settings
+    page is one too.
+    """
+
+    def unsaved_row(self):
+        raise NotImplementedError
+
+    def _page_url(self):
+        opts = self.opts
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.model.SINGLETON_PK]
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {
+            "title": capfirst(self.opts.verbose_name),
+            "subtitle": None,
+            "show_save_and_continue": False,
+        }
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect(self._page_url())
+
+    def get_object(self, request, object_id, from_field=None):
+        if str(object_id) != str(self.model.SINGLETON_PK):
+            return None
+        return self.model.objects.filter(pk=self.model.SINGLETON_PK).first() or self.unsaved_row()
+
+    def response_change(self, request, obj):
+        message = _("%(settings)s saved.") % {"settings": capfirst(self.opts.verbose_name)}
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(self._page_url())
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(SettingsPageAdmin):
     fieldsets = _fieldsets()
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
@@ -430,40 +475,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             )
         return form
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {
-            "title": _("Discussion settings"),
-            "subtitle": None,
-            "show_save_and_continue": False,
-        }
-        return super().change_view(
-            request, object_id, form_url, {**context, **(extra_context or {})}
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return redirect(
-            "admin:comments_discussionsettings_change", DiscussionSettings.SINGLETON_PK
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        """The saved settings; before the first save, the values in force, unsaved.
-
-        Nothing is stored until the author saves: until then the project's settings
-        (``COMMENTS_*``) keep applying, even after someone has looked at this page.
-        """
-        if str(object_id) != str(DiscussionSettings.SINGLETON_PK):
-            return None
-        saved = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
-        return saved or DiscussionSettings(
-            pk=DiscussionSettings.SINGLETON_PK, **initial_row_values()
-        )
-
-    def response_change(self, request, obj):
-        self.message_user(request, _("Discussion settings saved."), messages.SUCCESS)
-        return redirect("admin:comments_discussionsettings_change", obj.pk)
+    def unsaved_row(self):
+        """Nothing is stored until the author saves: until then the project's settings
+        (``COMMENTS_*``) keep applying, even after someone has looked at this page."""
+        return DiscussionSettings(pk=DiscussionSettings.SINGLETON_PK, **initial_row_values())
