@@ -2,7 +2,12 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+
+from blog.models import Picture, Post
+from tests.blog.images import image_bytes
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +45,17 @@ def test_changed_admin_password_is_not_overwritten(tmp_path):
     assert "changepassword" in output
     user.refresh_from_db()
     assert user.check_password("the-authors-own-password")
+
+
+def test_render_bodies_renders_stale_bodies_again_and_only_those(settings):
+    """After the media address changes, pictures point at the new one."""
+    post = PostFactory(body="![](image:1)")
+    Picture.objects.create(post=post, image=ContentFile(image_bytes(), name="a.jpg"), alt="A")
+    untouched = PostFactory(body="Plain.")
+    settings.MEDIA_URL = "https://media.example/"
+    out = io.StringIO()
+    call_command("render_bodies", stdout=out)
+    post.refresh_from_db()
+    assert 'src="https://media.example/pictures/' in post.body_html
+    assert "1 of 2 posts rendered again." in out.getvalue()
+    assert Post.objects.get(pk=untouched.pk).body_html == "<p>Plain.</p>"
