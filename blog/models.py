@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +17,7 @@ from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
 from blog.markup import outside_images, render_markdown
 from comments.models import Comment
+from comments.options import between
 from site_settings.conf import site_settings
 
 
@@ -324,11 +324,6 @@ class Picture(models.Model):
 PICTURE = ImageSlot("image", "renditions", "width", "height")
 
 
-def _bounded(low, high, message):
-    """Both ends of a number's range, refused with the one sentence that names it."""
-    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
-
-
 # Longer than any film a post is built around (the longest cut on YouTube runs ~12 h).
 MAX_VIDEO_SECONDS = 24 * 3600
 _VIDEO_LENGTH = format_lazy(
@@ -341,7 +336,7 @@ _CHART_POSITION = format_lazy(
     _("Enter a chart position from 1 to {most}."), most=MAX_CHART_POSITION
 )
 # Order in a list: dragged into place in the admin, so far fewer than this.
-POSITION = _bounded(0, 1000, _("Enter a position from 0 to 1000."))
+POSITION = between(0, 1000, _("Enter a position from 0 to 1000."))
 
 
 class Video(models.Model):
@@ -365,7 +360,7 @@ class Video(models.Model):
     duration_seconds = models.PositiveIntegerField(
         null=True,
         blank=True,
-        validators=_bounded(1, MAX_VIDEO_SECONDS, _VIDEO_LENGTH),
+        validators=between(1, MAX_VIDEO_SECONDS, _VIDEO_LENGTH),
         help_text=_("Length in seconds, shown on the play button."),
     )
     provider = models.CharField(max_length=10, choices=Provider, editable=False)
@@ -433,7 +428,7 @@ class ChartPeak(models.Model):
     chart_position = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=_bounded(1, MAX_CHART_POSITION, _CHART_POSITION),
+        validators=between(1, MAX_CHART_POSITION, _CHART_POSITION),
         help_text=_("Highest position reached, e.g. 2."),
     )
     chart_name = models.CharField(
@@ -563,7 +558,7 @@ class PostTrack(models.Model):
     starts_at = models.PositiveIntegerField(
         null=True,
         blank=True,
-        validators=_bounded(0, MAX_VIDEO_SECONDS, _TRACK_START),
+        validators=between(0, MAX_VIDEO_SECONDS, _TRACK_START),
         help_text=_(
             "Where the track starts in the video, e.g. 1:35. Leave empty for a track that is "
             "not in the clip: it is listed after the timed ones, under its album's name. "

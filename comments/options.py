@@ -36,9 +36,13 @@ EMAIL = _("Email")
 PRIVACY = _("Privacy")
 
 
-def between(low, high):
-    """Validators for a whole number from ``low`` to ``high``, one sentence for both ends."""
-    message = format_lazy(_("Enter a whole number from {low} to {high}."), low=low, high=high)
+def between(low, high, message=None):
+    """Validators for a whole number from ``low`` to ``high``, one sentence for both ends.
+
+    The blog's numbers use it too, with a sentence of their own ("A track can't start…").
+    """
+    if message is None:
+        message = format_lazy(_("Enter a whole number from {low} to {high}."), low=low, high=high)
     return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
 
 
