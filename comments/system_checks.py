@@ -36,44 +36,41 @@ def comments_configuration(app_configs=None, **kwargs):
     ]
 
 
-def _author_name_hook(path):
-    """``COMMENTS_AUTHOR_NAME`` (``comments.authors``) must name a callable."""
-    if not path:
-        return
+def _function_named(setting, path, *, hint, ids):
+    """Errors for a dotted path in ``setting`` that names no function: ``ids`` is the
+    pair of error ids for "cannot be imported" and "not a function"."""
     try:
-        hook = import_string(path)
+        found = import_string(path)
     except ImportError as error:
         yield Error(
-            f"COMMENTS_AUTHOR_NAME names {path!r}, which cannot be imported: {error}",
-            hint="Name a function taking a user, as 'package.module.function', or unset it.",
-            id="comments.E007",
+            f"{setting} names {path!r}, which cannot be imported: {error}",
+            hint=f"Name a function as 'package.module.function'. {hint}",
+            id=ids[0],
         )
         return
-    if not callable(hook):
-        yield Error(
-            f"COMMENTS_AUTHOR_NAME names {path!r}, which is not a function.",
+    if not callable(found):
+        yield Error(f"{setting} names {path!r}, which is not a function.", hint=hint, id=ids[1])
+
+
+def _author_name_hook(path):
+    """``COMMENTS_AUTHOR_NAME`` (``comments.authors``) must name a callable."""
+    if path:
+        yield from _function_named(
+            "COMMENTS_AUTHOR_NAME",
+            path,
             hint="It takes a user and returns the name readers see on the author's replies.",
-            id="comments.E007",
+            ids=("comments.E007", "comments.E007"),
         )
 
 
 def _moderation_checks(paths):
     for path in paths:
-        try:
-            check = import_string(path)
-        except ImportError as error:
-            yield Error(
-                f"COMMENTS_CHECKS names {path!r}, which cannot be imported: {error}",
-                hint="Name a function as 'package.module.function', or remove the line.",
-                id="comments.E002",
-            )
-            continue
-        if not callable(check):
-            yield Error(
-                f"COMMENTS_CHECKS names {path!r}, which is not a function.",
-                hint="Each entry is a function taking (submission, conf).",
-                id="comments.E003",
-            )
+        yield from _function_named(
+            "COMMENTS_CHECKS",
+            path,
+            hint="Each entry is a function taking (submission, conf).",
+            ids=("comments.E002", "comments.E003"),
+        )
 
 
 def _target_models(labels):
