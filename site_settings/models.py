@@ -24,7 +24,9 @@ class SiteSettings(models.Model):
         _("tagline"),
         max_length=200,
         blank=True,
-        help_text=_("One line under the title: what the site is about."),
+        help_text=_(
+            "What the site is about, in one line: shown in the footer and search results."
+        ),
     )
     time_zone = models.CharField(
         _("time zone"),
