@@ -379,8 +379,10 @@ class PostAdmin(VersionAdmin):
 
     @admin.display(description=_("State"), ordering="status")
     def state(self, post):
-        """Draft, scheduled (published with a time still to come) or live."""
-        if post.is_scheduled:
+        """Draft, private, scheduled (published with a time still to come) or live."""
+        if post.is_private:
+            state, label = "private", _("Private")
+        elif post.is_scheduled:
             state, label = "scheduled", _("Scheduled")
         elif post.is_published:
             state, label = "live", _("Live")

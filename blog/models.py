@@ -105,6 +105,8 @@ class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        # Kept, and shown to the author, but never to readers (WordPress's "private").
+        PRIVATE = "private", _("Private")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -226,6 +228,10 @@ class Post(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_private(self):
+        return self.status == self.Status.PRIVATE
 
     @property
     def is_scheduled(self):

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "taggit",
     "reversion",
+    "django_tasks",
+    "django_tasks_db",
     "comments",
     "site_settings",
     "blog",
@@ -183,6 +185,10 @@ EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, cast=bool)
+
+# Slow work (mail above all) runs in a task worker, never in a reader's request.
+# Embedded default: a queue kept in the database, worked by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["montage"]
 CRISPY_TEMPLATE_PACK = "montage"

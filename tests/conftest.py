@@ -17,6 +17,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Queued tasks run as they are enqueued, so a test sees their effect (their mail in
+    ``mail.outbox``) without a worker; tests of the queue itself choose another backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rows from one test never leak into another."""
     cache.clear()
