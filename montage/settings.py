@@ -195,6 +195,10 @@ CRISPY_TEMPLATE_PACK = "montage"
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The site's own address, for links in what leaves without a request to read it from:
+# mail sent by the task worker (a scheduled post's announcement has no request at all).
+MONTAGE_SITE_URL = env("MONTAGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Starting values of the admin's Site settings (site_settings.conf): once the author
 # saves that page, it wins over these and TIME_ZONE.
 MONTAGE_SITE_TITLE = env("MONTAGE_SITE_TITLE", "Montage")
