@@ -27,8 +27,9 @@ run: $(INSTALLED)
 	@echo "Montage: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One pytest worker per core (pytest-xdist); `pytest tests/blog` alone runs in one process.
 test: $(INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

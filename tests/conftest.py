@@ -1,7 +1,20 @@
+import os
+from urllib.parse import urlsplit
+
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
+
+# How fast Hypothesis draws examples depends on the machine's load (two pytest workers,
+# CI's other jobs), not on Montage: timing health checks and deadlines would make the
+# property tests fail at random.
+hypothesis_settings.register_profile(
+    "montage", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("montage")
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +37,25 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _own_redis_database_per_worker(settings):
+    """Under pytest-xdist each worker clears the cache between tests; on Redis a clear
+    empties the whole database, so the second worker gets a database of its own."""
+    location = settings.CACHES["default"].get("LOCATION", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if not location.startswith(("redis://", "rediss://")) or worker == "gw0":
+        return
+    url = urlsplit(location)
+    database = int(url.path.strip("/") or 0) + 8 * int(worker.removeprefix("gw"))
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": url._replace(path=f"/{database}").geturl(),
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_own_redis_database_per_worker):
     """Each test starts with an empty cache: rows from one test never leak into another."""
     cache.clear()
     yield
