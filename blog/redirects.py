@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
@@ -74,7 +74,11 @@ def _repoint(old_path, new_path):
 
 
 def _tag_address(tag):
-    return reverse("blog:tag", kwargs={"slug": tag.slug})
+    # taggit slugifies with allow_unicode; the tag URL takes ASCII slugs only.
+    try:
+        return reverse("blog:tag", kwargs={"slug": tag.slug})
+    except NoReverseMatch:
+        return None
 
 
 def _seen_address(instance):
@@ -88,8 +92,9 @@ def _seen_address(instance):
     if isinstance(instance, Post):
         return instance.get_absolute_url() if instance.is_published else None
     if isinstance(instance, Tag):
-        shown = Post.objects.published().filter(tags=instance).exists()
-        return _tag_address(instance) if shown else None
+        address = _tag_address(instance)
+        shown = address and Post.objects.published().filter(tags=instance).exists()
+        return address if shown else None
     return instance.get_absolute_url()
 
 
