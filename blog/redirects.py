@@ -54,9 +54,9 @@ def redirect_add(*, old_path, new_path, note=""):
     return row
 
 
-def redirects_drop_at(*, path):
-    """Something readers can open lives at ``path`` again: no redirect claims it."""
-    Redirect.objects.filter(old_path=address_normalise(path)).delete()
+def redirect_remove(*, old_path):
+    """Something readers can open lives at ``old_path`` again: no redirect claims it."""
+    Redirect.objects.filter(old_path=address_normalise(old_path)).delete()
 
 
 def _repoint(old_path, new_path):
@@ -137,7 +137,7 @@ def address_after(sender, instance, raw, **kwargs):
     if before is not None and before != after:
         redirect_add(old_path=before, new_path=after, note=_note(instance, "changed address"))
     else:
-        redirects_drop_at(path=after)
+        redirect_remove(old_path=after)
 
 
 @receiver(post_delete, dispatch_uid="blog.redirects.post_deleted")
