@@ -5,7 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,6 +25,7 @@ from blog.forms import (
     PostLinkForm,
     PostTrackForm,
     PostTrackFormSet,
+    RedirectForm,
     VideoForm,
 )
 from blog.images import uploads_held_back
@@ -39,9 +40,11 @@ from blog.models import (
     PostDetail,
     PostLink,
     PostTrack,
+    Redirect,
     Track,
     Video,
 )
+from blog.redirects import redirect_add
 from blog.revisions import (
     changes_summary_html,
     post_history,
@@ -453,3 +456,40 @@ class AlbumAdmin(TitleFirst, admin.ModelAdmin):
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+class RedirectAnswerFilter(admin.SimpleListFilter):
+    title = _("answer")
+    parameter_name = "answer"
+
+    def lookups(self, request, model_admin):
+        return [("moved", _("Moved (301)")), ("gone", _("Gone (410)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "moved":
+            return queryset.exclude(new_path="")
+        if self.value() == "gone":
+            return queryset.filter(new_path="")
+        return queryset
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    form = RedirectForm
+    list_display = ["old_path", "answer", "note", "created_at"]
+    list_filter = [RedirectAnswerFilter]
+    search_fields = ["old_path", "new_path", "note"]
+
+    @admin.display(description=_("Readers get"), ordering="new_path")
+    def answer(self, redirect):
+        if redirect.is_gone:
+            return format_html("<strong>{}</strong>", _("Gone (410)"))
+        return format_html("→ {}", redirect.new_path)
+
+    def save_model(self, request, obj, form, change):
+        """Saved through ``redirect_add``, so what led to the old address follows it."""
+        with transaction.atomic():
+            if change and "old_path" in form.changed_data:
+                Redirect.objects.filter(pk=obj.pk).update(old_path=obj.old_path)
+            saved = redirect_add(old_path=obj.old_path, new_path=obj.new_path, note=obj.note)
+        obj.pk, obj.created_at = saved.pk, saved.created_at

@@ -6,4 +6,4 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from blog import revisions, signals  # noqa: F401  (versions; Post.updated_at)
+        from blog import redirects, revisions, signals  # noqa: F401  (receivers)

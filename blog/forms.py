@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.embeds import format_timestamp, parse_timestamp
 from blog.images import validate_image
-from blog.models import Post, PostLink, PostTrack, Video
+from blog.models import (
+    Post,
+    PostLink,
+    PostTrack,
+    Redirect,
+    Video,
+    address_is_under,
+    address_normalise,
+)
 
 
 class CheckedImageField(forms.ImageField):
@@ -135,3 +143,50 @@ class PostTrackFormSet(BaseInlineFormSet):
             for row in videos.cleaned_data
             if row and not row.get("DELETE")
         ]
+
+
+class RedirectForm(forms.ModelForm):
+    """A redirect the author enters: one step for readers, never a chain or a loop."""
+
+    class Meta:
+        model = Redirect
+        fields = ["old_path", "new_path", "note"]
+
+    def clean(self):
+        data = super().clean()
+        old_path, new_path = data.get("old_path"), data.get("new_path")
+        if old_path and new_path:
+            self._refuse_a_second_step(address_normalise(old_path), address_normalise(new_path))
+        return data
+
+    def _refuse_a_second_step(self, old_path, new_path):
+        path, _mark, query = new_path.partition("?")
+        row = Redirect.objects.exclude(pk=self.instance.pk).for_address(path, query)
+        if row is None or row.old_path == old_path:
+            return
+        target = row.target_for(path, query)
+        if row.is_gone:
+            error = ValidationError(
+                _("“%(address)s” is recorded as gone: readers sent there would find nothing."),
+                code="to_gone",
+                params={"address": new_path},
+            )
+        elif address_is_under(target, old_path):
+            error = ValidationError(
+                _(
+                    "“%(address)s” already redirects to “%(target)s”, so readers would go "
+                    "round in a loop. Change or delete that redirect first."
+                ),
+                code="loop",
+                params={"address": new_path, "target": target},
+            )
+        else:
+            error = ValidationError(
+                _(
+                    "“%(address)s” already redirects to “%(target)s”: enter “%(target)s”, "
+                    "so readers get there in one step."
+                ),
+                code="chain",
+                params={"address": new_path, "target": target},
+            )
+        self.add_error("new_path", error)

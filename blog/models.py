@@ -1,10 +1,11 @@
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -632,3 +633,158 @@ class PostLink(models.Model):
     def domain(self):
         host = urlsplit(self.url).hostname or ""
         return host.removeprefix("www.")
+
+
+# The longest address a redirect keeps: a 200-character slug under a few folders
+# (WordPress's /YYYY/MM/DD/slug/feed/ is the deepest permalink), with room to spare.
+REDIRECT_PATH_LENGTH = 500
+_ADDRESS = RegexValidator(
+    # One leading slash: "//host" and "/\host" are other sites to a browser.
+    r"\A/(?![/\\])[^#\\\x00-\x1f\x7f]*\Z",
+    _(
+        "Enter an address on this site starting with a single /, such as "
+        "/posts/my-post/, without the site's name or a #part."
+    ),
+    code="address",
+)
+
+
+def address_normalise(address):
+    """An address as ``request.path`` reads it: the path percent-decoded, the query as sent."""
+    path, mark, query = address.partition("?")
+    return unquote(path) + mark + query
+
+
+def address_is_under(address, prefix):
+    """Whether ``address`` is ``prefix`` or lies below it, at a segment boundary."""
+    if address == prefix:
+        return True
+    if "?" in prefix:
+        return False
+    return address.startswith(prefix.rstrip("/") + "/") or address.startswith(prefix + "?")
+
+
+def address_carried(address, old_prefix, new_path):
+    """``address``, which lies under ``old_prefix``, moved with it under ``new_path``.
+
+    /category/old/feed/?page=2 under /category/old/ moved to /category/new/ is
+    /category/new/feed/?page=2: the part below the prefix and the query come along.
+    """
+    path, _mark, query = address.partition("?")
+    base, _mark, new_query = new_path.partition("?")
+    rest = path[len(old_prefix) :]
+    if rest:
+        base = base.rstrip("/") + "/" + rest.lstrip("/")
+    query = "&".join(part for part in (new_query, query) if part)
+    return f"{base}?{query}" if query else base
+
+
+class RedirectQuerySet(models.QuerySet):
+    def for_address(self, path, query_string=""):
+        """The row that answers for ``path?query_string``, or None, in one query.
+
+        A row whose old address has a query (``/?p=12``) answers that address only;
+        any other answers its own address and every address below it, and the longest
+        one recorded wins: /category/old/feed/ follows /category/old/.
+        """
+        candidates = {path}
+        for boundary in (index for index, char in enumerate(path) if char == "/"):
+            candidates.update((path[:boundary], path[: boundary + 1]))
+        if query_string:
+            candidates.add(f"{path}?{query_string}")
+        # The home page is always there; and no longer address can have been recorded.
+        candidates = [
+            candidate
+            for candidate in candidates
+            if candidate not in {"", "/"} and len(candidate) <= REDIRECT_PATH_LENGTH
+        ]
+        if not candidates:
+            return None
+        rows = self.filter(old_path__in=candidates)
+        return max(rows, key=lambda row: len(row.old_path), default=None)
+
+
+class Redirect(models.Model):
+    """An address readers once had: where it leads now, or that what was there is gone.
+
+    Written by ``blog.redirects`` when a post, category or tag moves or a published
+    post is deleted, by the author in the admin, and by imports of old permalinks.
+    """
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=REDIRECT_PATH_LENGTH,
+        unique=True,
+        validators=[_ADDRESS],
+        error_messages={"unique": _("This old address has a redirect already: change that one.")},
+        help_text=_(
+            "The address readers may still have, e.g. /posts/old-name/. Followed only when "
+            "nothing is at that address any more; addresses below it follow too."
+        ),
+    )
+    new_path = models.CharField(
+        _("new address"),
+        max_length=REDIRECT_PATH_LENGTH,
+        blank=True,
+        db_index=True,
+        validators=[_ADDRESS],
+        help_text=_(
+            "Where readers go instead, e.g. /posts/new-name/. Leave empty for something "
+            "taken down for good: readers are told it is gone."
+        ),
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("What it came from, for you; readers never see it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_path=models.F("new_path")),
+                name="redirect_not_to_itself",
+                violation_error_code="itself",
+                violation_error_message=_("An address can't redirect to itself."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path or _('gone')}"
+
+    @property
+    def is_gone(self):
+        return not self.new_path
+
+    def clean(self):
+        super().clean()
+        self.old_path = address_normalise(self.old_path)
+        self.new_path = address_normalise(self.new_path)
+        if self.old_path == "/":
+            raise ValidationError(
+                {"old_path": ValidationError(_("The home page is always there."), code="home")}
+            )
+        inside = self.new_path != self.old_path and address_is_under(self.new_path, self.old_path)
+        if self.new_path and inside:
+            raise ValidationError(
+                {
+                    "new_path": ValidationError(
+                        _(
+                            "The new address is inside the old one, so readers would be "
+                            "sent deeper and deeper: choose an address outside it."
+                        ),
+                        code="inside_itself",
+                    )
+                }
+            )
+
+    def target_for(self, path, query_string=""):
+        """Where this row sends a reader who asked for ``path?query_string``."""
+        if self.is_gone or "?" in self.old_path:
+            return self.new_path
+        address = f"{path}?{query_string}" if query_string else path
+        return address_carried(address, self.old_path, self.new_path)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "site_settings.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a 404 first: old addresses answer 301 or 410 (blog/redirects.py).
+    "blog.redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "montage.urls"

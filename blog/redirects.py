@@ -1,0 +1,180 @@
+"""Old links keep working: one table of old addresses, kept free of chains and loops.
+
+``redirect_add`` records that what was at an old address now lives at a new one (or
+is gone). The receivers below call it whenever a change readers could have seen is
+saved, whoever saves it (the admin, a service, a management command): a published
+post's address changing or the post being deleted, a category's or a tag's slug
+changing. Each compares the address before and after the save (``get_absolute_url()``
+for posts), so a kind of page built on ``Post`` with its own URL needs no code here.
+
+Not caught: a queryset's ``update()`` (it sends no signal: change slugs with
+``save()``), and raw saves, which are fixtures and django-reversion writing a version
+back. The admin's restore lays today's address back over the version it wrote and then
+saves its form, and that save is recorded like any other.
+
+``RedirectMiddleware`` answers only what would otherwise be a 404: 301 to the new
+address, query string kept, or 410 Gone. A page that exists is never redirected.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from taggit.models import Tag
+
+from blog.models import (
+    Category,
+    Post,
+    Redirect,
+    address_carried,
+    address_is_under,
+    address_normalise,
+)
+
+
+@transaction.atomic
+def redirect_add(*, old_path, new_path, note=""):
+    """From now on send readers of ``old_path`` to ``new_path`` ("" means gone: 410).
+
+    What pointed at ``old_path``, or below it, now points straight at ``new_path``, so
+    no reader takes two steps; a row for ``new_path`` itself goes, since something
+    lives there now. So A → B, B → C and C → A leave B and C leading to A, and A served.
+    """
+    old_path, new_path = address_normalise(old_path), address_normalise(new_path)
+    _repoint(old_path, new_path)
+    if new_path:
+        Redirect.objects.filter(old_path=new_path).delete()
+    row = Redirect.objects.filter(old_path=old_path).first() or Redirect(old_path=old_path)
+    row.new_path, row.note = new_path, note
+    row.full_clean()
+    row.save()
+    return row
+
+
+def redirect_remove(*, old_path):
+    """Something readers can open lives at ``old_path`` again: no redirect claims it."""
+    Redirect.objects.filter(old_path=address_normalise(old_path)).delete()
+
+
+def _repoint(old_path, new_path):
+    # A LIKE narrows the rows (case-blind on SQLite); the exact test is in Python.
+    narrowed = Redirect.objects.filter(new_path__startswith=old_path.partition("?")[0])
+    pointing = [row for row in narrowed if address_is_under(row.new_path, old_path)]
+    for row in pointing:
+        row.new_path = address_carried(row.new_path, old_path, new_path) if new_path else ""
+    looping = [row.pk for row in pointing if row.new_path == row.old_path]
+    Redirect.objects.filter(pk__in=looping).delete()
+    Redirect.objects.bulk_update([row for row in pointing if row.pk not in looping], ["new_path"])
+
+
+# What readers could have seen of each kind of thing, at which address.
+
+
+def _tag_address(tag):
+    # taggit slugifies with allow_unicode; the tag URL takes ASCII slugs only.
+    try:
+        return reverse("blog:tag", kwargs={"slug": tag.slug})
+    except NoReverseMatch:
+        return None
+
+
+def _seen_address(instance):
+    """The address readers can open for ``instance``, or None if it is hidden from them.
+
+    A draft, scheduled or private post has none; nor has a tag used on no published
+    post (its page is a 404): moving either records nothing and reveals nothing. Nor
+    does a post unpublished in the same save that moves it: a redirect would show
+    readers the hidden post's new address.
+    """
+    if isinstance(instance, Post):
+        return instance.get_absolute_url() if instance.is_published else None
+    if isinstance(instance, Tag):
+        address = _tag_address(instance)
+        shown = address and Post.objects.published().filter(tags=instance).exists()
+        return address if shown else None
+    return instance.get_absolute_url()
+
+
+def _living_address(instance):
+    """Where ``instance`` lives after a save, so that no redirect may claim it."""
+    if isinstance(instance, Post):
+        return _seen_address(instance)
+    # A category or a tag lives at its address even before a post shows there.
+    return _tag_address(instance) if isinstance(instance, Tag) else instance.get_absolute_url()
+
+
+def _tracked(instance):
+    return isinstance(instance, (Post, Category, Tag))
+
+
+def _note(instance, what):
+    kind = str(instance._meta.verbose_name).capitalize()
+    return f"{kind} “{instance}” {what}"[: Redirect._meta.get_field("note").max_length]
+
+
+# Connected without a sender: a proxy of Post sends its own class as the sender.
+@receiver(pre_save, dispatch_uid="blog.redirects.address_before")
+def address_before(sender, instance, raw, **kwargs):
+    if raw or not _tracked(instance) or instance._state.adding:
+        return
+    stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+    # A category's or tag's address is its slug; a post's may be more (a page's kind).
+    if stored is not None and (isinstance(instance, Post) or stored.slug != instance.slug):
+        instance._seen_before = _seen_address(stored)
+
+
+@receiver(post_save, dispatch_uid="blog.redirects.address_after")
+def address_after(sender, instance, raw, **kwargs):
+    if raw or not _tracked(instance):
+        return
+    before = instance.__dict__.pop("_seen_before", None)
+    after = _living_address(instance)
+    if after is None:
+        return
+    if before is not None and before != after:
+        redirect_add(old_path=before, new_path=after, note=_note(instance, "changed address"))
+    else:
+        redirect_remove(old_path=after)
+
+
+@receiver(post_delete, dispatch_uid="blog.redirects.post_deleted")
+def post_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Post) and instance.is_published:
+        redirect_add(
+            old_path=instance.get_absolute_url(), new_path="", note=_note(instance, "deleted")
+        )
+
+
+class RedirectMiddleware:
+    """Answers a 404 from the redirect table: 301 to the new address, or 410 Gone.
+
+    Listed last in ``MIDDLEWARE``, so it sees the view's 404 before CommonMiddleware
+    tries adding a slash.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
+            return response
+        query_string = request.META.get("QUERY_STRING", "")
+        row = Redirect.objects.for_address(request.path, query_string)
+        if row is None:
+            return response
+        if row.is_gone:
+            answer = render(request, "410.html", status=410)
+        else:
+            target = row.target_for(request.path, query_string)
+            if target == request.get_full_path():
+                return response
+            answer = HttpResponsePermanentRedirect(target)
+        # Browsers keep a 301 or a 410 as long as they like unless told (RFC 9110
+        # §15.1: heuristically cacheable): after a slug changed back, a kept 301 would
+        # send them round in a loop. Asking again costs one small request.
+        patch_cache_control(answer, no_cache=True)
+        return answer
