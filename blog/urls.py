@@ -13,4 +13,6 @@ urlpatterns = [
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("categories/", views.CategoryIndex.as_view(), name="categories"),
+    path("tags/", views.TagIndex.as_view(), name="tags"),
 ]
