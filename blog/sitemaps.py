@@ -3,8 +3,14 @@
 ``/sitemap.xml`` is one ``<urlset>`` while every address fits in one file, and becomes
 an index of per-section files (``/sitemap-posts.xml?p=2``...) once they do not. Every
 section starts from ``Post.objects.published()``, so a draft, scheduled or private post
-never shows, nor a category, tag or archive month that only such posts fill. A section
-is one class and one line in ``SECTIONS``.
+never shows, nor a category, tag or archive month that only such posts fill.
+
+A new section is a ``Section`` whose items know their address (``get_absolute_url()``)
+and carry a ``last_change``, and one line in ``SECTIONS``; for static pages, say::
+
+    class PageSitemap(Section):
+        def items(self):
+            return Page.objects.published().annotate(last_change=F("updated_at"))
 
 Served without ``django.contrib.sites``: Django's views fall back to a ``RequestSite``,
 so addresses are absolute on the host and scheme the request came in on.
@@ -26,6 +32,8 @@ from blog.models import Post, changed_for_readers
 
 
 class Section(Sitemap):
+    """A part of the sitemap: a file of its own (or several) once it is an index."""
+
     # A sitemap file holds at most 50,000 URLs and 50 MB uncompressed (sitemaps.org,
     # https://www.sitemaps.org/protocol.html#index). Addresses here are ASCII slugs
     # (Django's slug converter) of at most 200 characters on a host name of at most 253,
