@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
 from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
@@ -45,9 +47,44 @@ def is_published_condition():
     return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
+def changed_for_readers(relation=""):
+    """When readers last saw a post change: its last edit, or its publication when that
+    came later (a post saved on Monday and scheduled for Friday appears on Friday)."""
+    return Greatest(f"{relation}updated_at", f"{relation}published_at")
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published_condition())
+
+    def last_change(self):
+        """The latest ``changed_for_readers()`` among these posts; None if there are none."""
+        return self.aggregate(latest=models.Max(changed_for_readers()))["latest"]
+
+    def categories_in_use(self):
+        """The categories these posts are filed under, by name, each with ``post_count``
+        (how many of these posts it holds) and ``last_change`` (the latest of them)."""
+        # Filtering before annotating makes the count and the date cover these posts only.
+        return (
+            Category.objects.filter(posts__in=self)
+            .annotate(
+                post_count=models.Count("posts"),
+                last_change=models.Max(changed_for_readers("posts__")),
+            )
+            .order_by("name", "pk")
+        )
+
+    def tags_in_use(self):
+        """The tags on these posts, by name whatever its case, each with ``post_count``
+        and ``last_change`` as in ``categories_in_use()``."""
+        return (
+            Tag.objects.filter(post__in=self)
+            .annotate(
+                post_count=models.Count("post"),
+                last_change=models.Max(changed_for_readers("post__")),
+            )
+            .order_by(Lower("name"), "pk")
+        )
 
     def scheduled(self):
         """Published, with a publish time still to come."""

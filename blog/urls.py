@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import views
+from blog import sitemaps, views
 
 app_name = "blog"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("categories/", views.CategoryIndex.as_view(), name="categories"),
+    path("tags/", views.TagIndex.as_view(), name="tags"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

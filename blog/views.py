@@ -89,6 +89,27 @@ class SearchView(PublishedPostsMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
+class CategoryIndex(ListView):
+    """Every category with a published post: how many, and what it is about."""
+
+    template_name = "blog/category_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Post.objects.published().categories_in_use()
+
+
+class TagIndex(ListView):
+    """Every tag on a published post, with how many carry it."""
+
+    template_name = "blog/tag_list.html"
+    # Chips take little room: a page holds many, and still loads light.
+    paginate_by = 150
+
+    def get_queryset(self):
+        return Post.objects.published().tags_in_use()
+
+
 @require_http_methods(["GET", "HEAD"])
 def post_detail(request, slug):
     """The post page. Its comment form posts to ``comments:post``, which renders this
