@@ -167,8 +167,6 @@ def post_posting(post, article):
     }
     if image:
         posting["image"] = image
-    if post.category:
-        posting["articleSection"] = post.category.name
     if article["tags"]:
         posting["keywords"] = [tag.name for tag in article["tags"]]
     if article["videos"]:
@@ -186,7 +184,7 @@ def post_posting(post, article):
 
 
 def post_breadcrumbs(post):
-    crumbs = [("Home", reverse("blog:home"))]
+    crumbs = [(site_settings().title, reverse("blog:home"))]
     if post.category:
         crumbs.append((post.category.name, post.category.get_absolute_url()))
     crumbs.append((post.title, post.get_absolute_url()))
@@ -234,19 +232,27 @@ def comment_entries(shown, page):
 
 
 def post_page_data(request, *, post, parts, comments):
-    """The post page's JSON-LD: the cached posting with its byline and comments."""
+    """The post page's JSON-LD: the cached posting with what is read on every view.
+
+    The byline, the publisher, the category and the comments come from the post's
+    header and comment section, read per request: a renamed category or a new public
+    name does not move the publication epoch that keys the cached parts.
+    """
     config = site_settings()
-    posting, *rest = absolute(parts.structured_data, request)
+    posting = absolute(parts.structured_data, request)
     posting["author"] = {"@type": "Person", "name": public_name(post.author)}
     posting["publisher"] = {
         "@type": "Organization",
         "name": config.title,
         "url": request.build_absolute_uri(reverse("blog:home")),
     }
+    if post.category:
+        posting["articleSection"] = post.category.name
     posting["commentCount"] = comments["count"]
     if entries := comment_entries(comments["approved"], post.get_absolute_url()):
         posting["comment"] = absolute(entries, request)
-    return {"@context": CONTEXT, "@graph": [posting, *rest]}
+    breadcrumbs = absolute(post_breadcrumbs(post), request)
+    return {"@context": CONTEXT, "@graph": [posting, breadcrumbs]}
 
 
 def website_data(request):

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from blog.jsonld import post_breadcrumbs, post_posting
+from blog.jsonld import post_posting
 from blog.models import Credit, Post, is_published_condition
 from comments.models import Comment
 
@@ -43,9 +43,9 @@ class PostPageParts:
     related: list[PostRef]
     previous: PostRef | None
     next: PostRef | None
-    # The post's JSON-LD graph as every reader sees it (``blog.jsonld``), and its tags'
-    # names for the Open Graph tags: both read with the article, so they cost no query.
-    structured_data: list = field(default_factory=list)
+    # The post's JSON-LD as every reader sees it (``blog.jsonld``), and its tags' names
+    # for the Open Graph tags: both read with the article, so they cost no query.
+    structured_data: dict = field(default_factory=dict)
     tag_names: list[str] = field(default_factory=list)
 
 
@@ -188,7 +188,7 @@ def build_parts(post):
         ],
         previous=neighbour("previous"),
         next=neighbour("next"),
-        structured_data=[post_posting(post, article), post_breadcrumbs(post)],
+        structured_data=post_posting(post, article),
         tag_names=[tag.name for tag in article["tags"]],
     )
     return parts

@@ -412,3 +412,15 @@ def test_month_archive_breadcrumbs_pass_through_the_archive_and_the_year(client)
         f"{ORIGIN}/archive/{day.year}/",
         f"{ORIGIN}{address}",
     ]
+
+
+def test_a_renamed_category_shows_in_the_structured_data_at_once(client):
+    """The section and breadcrumbs follow a category's new name on the next view."""
+    post = PostFactory(category__name="Montages")
+    client.get(post.get_absolute_url())
+    post.category.name = "Training montages"
+    post.category.save()
+    graph = graph_of(client.get(post.get_absolute_url()).content)
+    assert graph["BlogPosting"]["articleSection"] == "Training montages"
+    names = [item["name"] for item in graph["BreadcrumbList"]["itemListElement"]]
+    assert names[1] == "Training montages"
