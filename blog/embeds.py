@@ -83,6 +83,13 @@ def format_timestamp(seconds):
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
+def format_iso_duration(seconds):
+    """95 -> "PT1M35S": an ISO 8601 duration, for ``<time datetime>`` and JSON-LD."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"PT{f'{hours}H' if hours else ''}{f'{minutes}M' if minutes else ''}{seconds}S"
+
+
 def parse_timestamp(value):
     """Seconds from "95", "95s", "1m35s", "1h2m3s", "1:35" or "1:02:03"; None if not one."""
     value = (value or "").strip().lower()

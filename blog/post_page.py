@@ -10,13 +10,14 @@ album, tag, detail or link changes. The key is read from the database, so every
 process agrees on it whatever the cache backend (a local-memory cache is per process).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from blog.jsonld import post_posting
 from blog.models import Credit, Post, is_published_condition
 from comments.models import Comment
 
@@ -24,7 +25,7 @@ RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
 # Raised when the cached parts' markup changes, so no page cached before a deploy is
 # served with markup the new stylesheet and script do not expect.
-PARTS_VERSION = 2
+PARTS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class PostPageParts:
     related: list[PostRef]
     previous: PostRef | None
     next: PostRef | None
+    # The post's JSON-LD as every reader sees it (``blog.jsonld``), and its tags' names
+    # for the Open Graph tags: both read with the article, so they cost no query.
+    structured_data: dict = field(default_factory=dict)
+    tag_names: list[str] = field(default_factory=list)
 
 
 def publication_epoch():
@@ -174,14 +179,17 @@ def build_parts(post):
         url = reverse("blog:post", kwargs={"slug": slug})
         return PostRef(getattr(post, f"{prefix}_title"), url)
 
+    article = _article_context(post)
     parts = PostPageParts(
-        article_html=render_to_string("blog/_post_article.html", _article_context(post)),
+        article_html=render_to_string("blog/_post_article.html", article),
         related=[
             PostRef(other.title, other.get_absolute_url(), other.published_at)
             for other in related_posts(post)
         ],
         previous=neighbour("previous"),
         next=neighbour("next"),
+        structured_data=post_posting(post, article),
+        tag_names=[tag.name for tag in article["tags"]],
     )
     return parts
 

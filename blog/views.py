@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from blog.images import held_back_uploads
+from blog.jsonld import collection_page_data, post_page_data, website_data
 from blog.models import PICTURE, POSTER, Category, Post
+from blog.page_meta import list_page_meta, page_number, post_page_meta
 from blog.post_page import (
     build_parts,
     cached_parts,
@@ -16,6 +20,7 @@ from blog.post_page import (
     render_parts,
 )
 from comments.views import comment_section
+from site_settings.conf import site_settings
 
 
 class PublishedPostsMixin:
@@ -28,9 +33,48 @@ class PublishedPostsMixin:
     def get_queryset(self):
         return Post.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title, description = self.shared_as(context)
+        context["page_meta"] = list_page_meta(
+            self.request,
+            title=title,
+            description=description,
+            **self.canonical_query(),
+            page=page_number(context),
+        )
+        crumbs = self.breadcrumbs(context)
+        if crumbs:
+            context["structured_data"] = collection_page_data(
+                self.request,
+                name=title,
+                description=description,
+                crumbs=[(site_settings().title, reverse("blog:home")), *crumbs],
+            )
+        return context
+
+    def shared_as(self, context):
+        """The list's title and description, for its Open Graph tags and JSON-LD."""
+        raise NotImplementedError
+
+    def breadcrumbs(self, context):
+        """(name, path) of the list and the lists above it, after the home page."""
+        return []
+
+    def canonical_query(self):
+        """Query parameters, besides the page number, that choose what the list shows."""
+        return {}
+
 
 class HomeView(PublishedPostsMixin, ListView):
     template_name = "blog/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(structured_data=website_data(self.request), **kwargs)
+
+    def shared_as(self, context):
+        config = site_settings()
+        return config.title, config.tagline
 
 
 class CategoryView(PublishedPostsMixin, ListView):
@@ -42,6 +86,12 @@ class CategoryView(PublishedPostsMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
+
+    def shared_as(self, context):
+        return self.category.name, self.category.description
+
+    def breadcrumbs(self, context):
+        return [(self.category.name, self.category.get_absolute_url())]
 
 
 class TagView(PublishedPostsMixin, ListView):
@@ -56,11 +106,23 @@ class TagView(PublishedPostsMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
+    def shared_as(self, context):
+        return f"Tagged “{self.tag.name}”", ""
+
+    def breadcrumbs(self, context):
+        return [(self.tag.name, reverse("blog:tag", kwargs={"slug": self.tag.slug}))]
+
 
 class ArchiveView(PublishedPostsMixin, ArchiveIndexView):
     template_name = "blog/post_archive.html"
     date_list_period = "month"
     paginate_by = 50
+
+    def shared_as(self, context):
+        return "Archive", ""
+
+    def breadcrumbs(self, context):
+        return [("Archive", reverse("blog:archive"))]
 
 
 class YearArchive(PublishedPostsMixin, YearArchiveView):
@@ -69,12 +131,36 @@ class YearArchive(PublishedPostsMixin, YearArchiveView):
     paginate_by = 50
     allow_empty = False
 
+    def shared_as(self, context):
+        return date_format(context["year"], "Y"), ""
+
+    def breadcrumbs(self, context):
+        year = context["year"].year
+        return [
+            ("Archive", reverse("blog:archive")),
+            (str(year), reverse("blog:archive_year", kwargs={"year": year})),
+        ]
+
 
 class MonthArchive(PublishedPostsMixin, MonthArchiveView):
     template_name = "blog/post_archive_month.html"
     month_format = "%m"
     paginate_by = 50
     allow_empty = False
+
+    def shared_as(self, context):
+        return date_format(context["month"], "F Y"), ""
+
+    def breadcrumbs(self, context):
+        month = context["month"]
+        return [
+            ("Archive", reverse("blog:archive")),
+            (str(month.year), reverse("blog:archive_year", kwargs={"year": month.year})),
+            (
+                date_format(month, "F Y"),
+                reverse("blog:archive_month", kwargs={"year": month.year, "month": month.month}),
+            ),
+        ]
 
 
 class SearchView(PublishedPostsMixin, ListView):
@@ -87,6 +173,13 @@ class SearchView(PublishedPostsMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, **kwargs)
+
+    def shared_as(self, context):
+        return (f"Search: {self.query}" if self.query else "Search"), ""
+
+    def canonical_query(self):
+        # Each search is a page of its own: its address keeps the words searched for.
+        return {"q": self.query}
 
 
 class CategoryIndex(ListView):
@@ -145,7 +238,14 @@ def _post_page(request, post, parts, *, preview=None):
     comments = comment_section(
         request, target=post, stamp=comment_stamp(post), preview=preview is not None
     )
-    context = {"post": post, "parts": parts, "preview": preview, "comments": comments}
+    context = {
+        "post": post,
+        "parts": parts,
+        "preview": preview,
+        "comments": comments,
+        "page_meta": post_page_meta(request, post, parts),
+        "structured_data": post_page_data(request, post=post, parts=parts, comments=comments),
+    }
     response = render(request, "blog/post_detail.html", context)
     # The comment form is filled from the reader's own cookies.
     patch_vary_headers(response, ["Cookie"])

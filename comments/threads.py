@@ -13,6 +13,9 @@ from comments.models import Comment
 
 # Phones stop indenting replies past this depth and name the parent instead (LOOK.md).
 INDENTED_DEPTH_ON_PHONES = 3
+# Raised when what a cached thread holds changes, so no entry cached before a deploy
+# is read as the new shape (2: the approved comments shown, for structured data).
+THREAD_CACHE_VERSION = 2
 
 
 @dataclass
@@ -28,6 +31,20 @@ class Thread:
     count: int = 0
     page: int = 1
     pages: int = 1
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    """An approved comment on the page, as a host may describe it to machines (JSON-LD):
+    what readers see of it, never the email address or anything else kept private."""
+
+    pk: int
+    parent_pk: int | None
+    name: str
+    url: str
+    text: str
+    created_at: object
+    is_author: bool
 
 
 def build_thread(comments, *, max_depth, per_page, page):
@@ -71,6 +88,19 @@ def _walk(root, depth, children, by_id, max_depth, ordered):
         stack.extend((reply, next_depth) for reply in reversed(replies))
 
 
+def _shown(comment):
+    parent = comment.reply_to
+    return ShownComment(
+        pk=comment.pk,
+        parent_pk=parent.pk if parent is not None and parent.is_approved else None,
+        name=comment.name,
+        url=comment.url,
+        text=comment.text,
+        created_at=comment.created_at,
+        is_author=comment.is_author,
+    )
+
+
 def _stamp_of(rows):
     approved = [row for row in rows if row.is_approved]
     return len(approved), max((row.updated_at for row in approved), default=None)
@@ -82,9 +112,9 @@ def _cache_key(target, stamp, page, can_reply, conf):
     # the active time zone, which the site may change (comment dates are shown in it).
     address = hashlib.blake2b(target.get_absolute_url().encode(), digest_size=8).hexdigest()
     parts = (
-        "comments:thread", target._meta.label_lower, target.pk, address, count,
-        latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth, conf.per_page,
-        timezone.get_current_timezone_name(),
+        f"comments:thread:v{THREAD_CACHE_VERSION}", target._meta.label_lower, target.pk, address,
+        count, latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth,
+        conf.per_page, timezone.get_current_timezone_name(),
     )  # fmt: skip
     return ":".join(str(part) for part in parts)
 
@@ -102,7 +132,7 @@ def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
     def render():
         rows = list(
             comments.visible_to(own_pending)
-            .defer("email", "ip_address", "user_agent", "text", "user_id")
+            .defer("email", "ip_address", "user_agent", "user_id")
             .order_by("created_at", "id")
         )
         thread = build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
@@ -115,7 +145,13 @@ def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
         # endpoint's address, on the page that answers a refused comment.
         context = {"thread": thread, "page_url": target.get_absolute_url()}
         html = render_to_string("comments/_thread.html", context)
-        shown = {"html": html, "count": thread.count, "page": thread.page, "pages": thread.pages}
+        shown = {
+            "html": html,
+            "count": thread.count,
+            "page": thread.page,
+            "pages": thread.pages,
+            "approved": [_shown(comment) for comment in thread.comments if comment.is_approved],
+        }
         return shown, _stamp_of(rows)
 
     if own_pending or not conf.cache_seconds:

@@ -293,6 +293,8 @@ def comment_section(request, *, target, stamp=None, preview=False):
         "count": thread["count"],
         "page": thread["page"],
         "pages": range(1, thread["pages"] + 1) if thread["pages"] > 1 else None,
+        # The approved comments on this page, for a host's structured data (JSON-LD).
+        "approved": thread["approved"],
         "form": form,
         "is_open": is_open,
         "no_comments_because": NO_COMMENTS_BECAUSE.get(state),

@@ -1,7 +1,9 @@
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
-from blog.embeds import format_timestamp
+from blog.embeds import format_iso_duration, format_timestamp
+from blog.jsonld import script_json
 
 register = template.Library()
 
@@ -15,11 +17,7 @@ def timestamp(seconds):
 @register.filter
 def iso_duration(seconds):
     """95 -> "PT1M35S", for ``<time datetime>``."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"PT{f'{hours}H' if hours else ''}{f'{minutes}M' if minutes else ''}{seconds}S"
+    return "" if seconds is None else format_iso_duration(seconds)
 
 
 @register.filter
@@ -32,3 +30,9 @@ def names(artists):
 def poster(post, sizes="100vw", loading="lazy"):
     """The post's poster, or the local placeholder, always with its width and height."""
     return {"post": post, "sizes": sizes, "loading": loading}
+
+
+@register.filter
+def ld_json(data):
+    """JSON-LD for ``<script type="application/ld+json">``, with nothing that could end it."""
+    return mark_safe(script_json(data))
