@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import views
+from blog import feeds, views
 
 app_name = "blog"
 
@@ -13,4 +13,23 @@ urlpatterns = [
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # Feeds: RSS 2.0 at .../feed/, Atom 1.0 at .../feed/atom/.
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("feed/atom/", feeds.SiteFeed(atom=True), name="feed_atom"),
+    path("feed/comments/", feeds.CommentsFeed(), name="comments_feed"),
+    path("feed/comments/atom/", feeds.CommentsFeed(atom=True), name="comments_feed_atom"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path(
+        "category/<slug:slug>/feed/atom/",
+        feeds.CategoryFeed(atom=True),
+        name="category_feed_atom",
+    ),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagFeed(atom=True), name="tag_feed_atom"),
+    path("posts/<slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
+    path(
+        "posts/<slug:slug>/feed/atom/",
+        feeds.PostCommentsFeed(atom=True),
+        name="post_comments_feed_atom",
+    ),
 ]
