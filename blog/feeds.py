@@ -295,9 +295,9 @@ class MontageFeed(Feed):
         return self.feed_url(scope)
 
     def item_title(self, entry):
-        # RSS readers read a title as HTML (Django's default escapes it, #6533); an
-        # Atom title without a type is plain text.
-        return entry.title if self.atom else escape(entry.title)
+        # Plain text in both formats, as the RSS Profile advises: Django's default escapes
+        # it once more (#6533), and feed readers then show "&amp;" for "&".
+        return entry.title
 
     def item_link(self, entry):
         return entry.url
@@ -514,10 +514,13 @@ class CommentFeed(MontageFeed):
             .defer("email", "ip_address", "user_agent")
             .order_by("-created_at", "-id")[:FEED_ITEMS]
         )
-        posts = Post.objects.in_bulk({comment.object_id for comment in comments})
+        posts = self.posts_of(comments, scope)
         return [
             self.comment_entry(comment, posts[comment.object_id], scope) for comment in comments
         ]
+
+    def posts_of(self, comments, scope):
+        return Post.objects.in_bulk({comment.object_id for comment in comments})
 
     def comment_entry(self, comment, post, scope):
         url = f"{scope.absolute(post.get_absolute_url())}#comment-{comment.pk}"
@@ -553,6 +556,9 @@ class PostCommentsFeed(CommentFeed):
     def fingerprint(self, scope):
         stamp = self.comments(scope).aggregate(count=Count("pk"), updated=Max("updated_at"))
         return stamp["count"], (stamp["updated"], scope.subject.updated_at)
+
+    def posts_of(self, comments, scope):
+        return {scope.subject.pk: scope.subject}
 
     def comment_title(self, comment, post):
         return _("By %(name)s") % {"name": comment.name}
