@@ -17,6 +17,7 @@ subclass only chooses its items and titles.
   to the video, the poster, the body and the soundtrack) or the lead only.
 """
 
+import bisect
 import datetime
 import hashlib
 import mimetypes
@@ -41,6 +42,7 @@ from taggit.models import Tag
 
 from blog.models import Category, Credit, Post, PostTrack
 from blog.post_page import soundtrack_on_players
+from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.authors import public_name
 from site_settings.conf import SiteConfig, site_settings
@@ -244,7 +246,16 @@ class MontageFeed(Feed):
         count, changes = self.fingerprint(scope)
         if not count and not self.allow_empty:
             raise Http404("No published post here.")
-        version = (type(self).__name__, self.atom, scope, self.subject_version(scope.subject))
+        config = scope.config
+        version = (
+            type(self).__name__,
+            self.atom,
+            scope.origin,
+            scope.path,
+            # What the feed shows of the settings (never the moderation address).
+            (config.title, config.tagline, config.author_name, config.feed_content),
+            self.subject_version(scope.subject),
+        )
         digest = hashlib.md5(repr((version, count, changes)).encode(), usedforsecurity=False)
         etag = quote_etag(digest.hexdigest())
         latest = max((change for change in changes if change), default=None)
@@ -489,6 +500,32 @@ class TagFeed(PostFeed):
         return scope.absolute(reverse("blog:tag", kwargs={"slug": scope.subject.slug}))
 
 
+def comment_pages(comments):
+    """The comment page of its post that shows each of ``comments``, from one query.
+
+    As ``comments.views`` works it out for the address a new comment is sent to: threads
+    are paged oldest first, so a comment is on the page of its thread's first comment.
+    """
+    rows = Comment.objects.filter(post__in={comment.object_id for comment in comments})
+    rows = rows.values_list("pk", "parent_id", "created_at", "status", "object_id")
+    parents, created, roots = {}, {}, {}
+    for pk, parent_id, created_at, status, post_id in rows:
+        parents[pk], created[pk] = parent_id, created_at
+        if parent_id is None and status == Comment.Status.APPROVED:
+            roots.setdefault(post_id, []).append(created_at)
+    for times in roots.values():
+        times.sort()
+    per_page = discussion_settings().per_page
+    pages = {}
+    for comment in comments:
+        root = comment.pk
+        while parents.get(root) is not None:
+            root = parents[root]
+        earlier = bisect.bisect_left(roots.get(comment.object_id, []), created[root])
+        pages[comment.pk] = earlier // per_page + 1
+    return pages
+
+
 class CommentFeed(MontageFeed):
     """The newest approved comments of ``comments()``, signed with the commenter's name."""
 
@@ -515,15 +552,18 @@ class CommentFeed(MontageFeed):
             .order_by("-created_at", "-id")[:FEED_ITEMS]
         )
         posts = self.posts_of(comments, scope)
+        pages = comment_pages(comments)
         return [
-            self.comment_entry(comment, posts[comment.object_id], scope) for comment in comments
+            self.comment_entry(comment, posts[comment.object_id], scope, page=pages[comment.pk])
+            for comment in comments
         ]
 
     def posts_of(self, comments, scope):
         return Post.objects.in_bulk({comment.object_id for comment in comments})
 
-    def comment_entry(self, comment, post, scope):
-        url = f"{scope.absolute(post.get_absolute_url())}#comment-{comment.pk}"
+    def comment_entry(self, comment, post, scope, *, page):
+        query = f"?cpage={page}" if page > 1 else ""
+        url = f"{scope.absolute(post.get_absolute_url())}{query}#comment-{comment.pk}"
         return Entry(
             title=self.comment_title(comment, post),
             url=url,

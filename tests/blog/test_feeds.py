@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from blog.feeds import FEED_ITEMS
+from blog.feeds import FEED_ITEMS, tag_uri
 from blog.models import Post
 from comments.models import Comment
 from site_settings.models import SiteSettings
@@ -123,6 +123,24 @@ def test_comment_feed_holds_only_approved_comments_on_published_posts(client, na
     entries = _read(client, reverse(name)).entries
     assert [entry.author for entry in entries] == ["Shown"]
     assert entries[0].title == "Shown on “Out now”"
+
+
+def test_a_comment_links_to_the_comment_page_that_shows_it(client, settings):
+    """Past the first page of threads, an entry's link opens the page its thread is on."""
+    settings.COMMENTS_PER_PAGE = 2
+    post = PostFactory(slug="rocky")
+    first = CommentFactory(target=post)
+    reply = CommentFactory(target=post, parent=first)
+    CommentFactory(target=post)
+    third = CommentFactory(target=post)
+    late_reply = CommentFactory(target=post, parent=third)
+    entries = _read(client, reverse("blog:comments_feed")).entries
+    links = {entry.id: entry.link for entry in entries}
+    page_one = f"http://testserver/posts/rocky/#comment-{reply.pk}"
+    page_two = f"http://testserver/posts/rocky/?cpage=2#comment-{late_reply.pk}"
+    assert links[tag_uri("comment", reply)] == page_one
+    assert links[tag_uri("comment", late_reply)] == page_two
+    assert links[tag_uri("comment", third)].endswith(f"?cpage=2#comment-{third.pk}")
 
 
 def test_no_commenter_email_appears_in_any_comment_feed(client):
@@ -444,8 +462,8 @@ def _posts_with_everything(count, **kwargs):
         ("blog:feed_atom", 6),
         ("blog:category_feed", 7),
         ("blog:tag_feed_atom", 7),
-        ("blog:comments_feed", 4),
-        ("blog:post_comments_feed_atom", 3),
+        ("blog:comments_feed", 5),
+        ("blog:post_comments_feed_atom", 4),
     ],
 )
 def test_feed_query_count_does_not_grow_with_its_items(
