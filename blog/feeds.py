@@ -57,6 +57,7 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 WFW_NS = "http://wellformedweb.org/CommentAPI/"
+ATOM_TYPE = "application/atom+xml"
 
 
 @dataclass(frozen=True)
@@ -170,12 +171,8 @@ class AtomFeed(feedgenerator.Atom1Feed):
                 {"rel": "related", "type": "text/html", "href": video.url, "title": video.title},
             )
         if item.get("comments_feed"):
-            handler.addQuickElement(
-                "link",
-                "",
-                {"rel": "replies", "type": self.content_type.split(";")[0],
-                 "href": item["comments_feed"]},
-            )  # fmt: skip
+            replies = {"rel": "replies", "type": ATOM_TYPE, "href": item["comments_feed"]}
+            handler.addQuickElement("link", "", replies)
         _media_elements(handler, item)
 
 
@@ -221,7 +218,7 @@ def tag_uri(kind, obj):
 
 
 class MontageFeed(Feed):
-    """What every feed shares; subclasses choose ``items`` (as entries) and titles.
+    """What every feed shares; subclasses choose their ``items`` (entries) and titles.
 
     One instance serves every request to its URL, so what a request needs travels in
     the ``Scope`` that Django's ``Feed`` hands to each method as ``obj``.
@@ -283,11 +280,9 @@ class MontageFeed(Feed):
         """``(count, changes)``: how many items, and the times that move when one changes."""
         raise NotImplementedError
 
-    def entries(self, scope):
-        raise NotImplementedError
-
     def items(self, scope):
-        return self.entries(scope)
+        """The feed's entries, newest first."""
+        raise NotImplementedError
 
     def description(self, scope):
         return scope.config.tagline
@@ -302,7 +297,7 @@ class MontageFeed(Feed):
         return scope.absolute(scope.path)
 
     def feed_guid(self, scope):
-        # Atom's feed id (RFC 4287 4.2.2): the feed's own address names only this feed.
+        # Atom's feed id (RFC 4287 4.2.6): the feed's own address names only this feed.
         return self.feed_url(scope)
 
     def item_title(self, entry):
@@ -399,7 +394,7 @@ class PostFeed(MontageFeed):
         )
         return stamp["count"], (stamp["updated"], stamp["published"])
 
-    def entries(self, scope):
+    def items(self, scope):
         full = scope.config.feed_content != FeedContent.LEAD
         posts = (
             self.posts(scope)
@@ -544,7 +539,7 @@ class CommentFeed(MontageFeed):
     def comment_title(self, comment, post):
         return _("%(name)s on “%(post)s”") % {"name": comment.name, "post": post.title}
 
-    def entries(self, scope):
+    def items(self, scope):
         # The address, IP and browser are never read, so they cannot reach a feed.
         comments = list(
             self.comments(scope)

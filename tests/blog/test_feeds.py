@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from blog.feeds import FEED_ITEMS, tag_uri
+from blog.feeds import FEED_ITEMS, absolute_urls, tag_uri
 from blog.models import Post
 from comments.models import Comment
 from site_settings.models import SiteSettings
@@ -208,6 +208,21 @@ def test_every_address_in_a_full_entry_is_absolute(client):
         assert re.search(r'src="http://testserver/media/posters/\d{4}/[^"]+\.jpg"', content)
         assert re.search(r'href="http://testserver/posts/[^"#]+#body-fn', content)
         assert entry.link.startswith("http://testserver/posts/")
+
+
+def test_responsive_images_in_content_load_from_the_site():
+    """Every candidate of a srcset gets the site's address; text that looks like one does not."""
+    html = (
+        '<p>src="/x"</p><picture><source srcset="/media/a.webp 480w, /media/b.webp 960w">'
+        '<img src="/media/a.jpg" alt="A &quot;quote&quot;"></picture><a href="mailto:a@b.c">m</a>'
+    )
+    base = "https://montage.example/posts/rocky/"
+    assert absolute_urls(html, base=base) == (
+        '<p>src="/x"</p><picture><source srcset="https://montage.example/media/a.webp 480w, '
+        'https://montage.example/media/b.webp 960w">'
+        '<img src="https://montage.example/media/a.jpg" alt="A &quot;quote&quot;"></picture>'
+        '<a href="mailto:a@b.c">m</a>'
+    )
 
 
 def test_rss_dates_are_rfc_822_and_atom_dates_rfc_3339(client):
