@@ -121,13 +121,7 @@ def _article_context(post):
             Prefetch("track__credits", queryset=Credit.objects.select_related("artist"))
         )
     )
-    for entry in soundtrack:
-        # A start time without a chosen video belongs to the post's first video.
-        timed = videos and entry.starts_at is not None
-        entry.player = (entry.video or videos[0]) if timed else None
-        if entry.player:
-            entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
-            entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
+    soundtrack_on_players(soundtrack, videos)
     return {
         "post": post,
         "videos": videos,
@@ -138,6 +132,20 @@ def _article_context(post):
         "tags": list(post.tags.all()),
         "links": list(post.links.all()),
     }
+
+
+def soundtrack_on_players(soundtrack, videos):
+    """Give each timed entry its ``player`` and the addresses that play it from its time.
+
+    Untimed entries, and every entry of a post without a video, get ``player = None``.
+    """
+    for entry in soundtrack:
+        # A start time without a chosen video belongs to the post's first video.
+        timed = videos and entry.starts_at is not None
+        entry.player = (entry.video or videos[0]) if timed else None
+        if entry.player:
+            entry.embed_url = entry.player.ref.embed_url(entry.starts_at)
+            entry.watch_url = entry.player.ref.watch_url(entry.starts_at)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import sitemaps, views
+from blog import feeds, sitemaps, views
 
 app_name = "blog"
 
@@ -18,4 +18,23 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    # Feeds: RSS 2.0 at .../feed/, Atom 1.0 at .../feed/atom/.
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("feed/atom/", feeds.SiteFeed(atom=True), name="feed_atom"),
+    path("feed/comments/", feeds.CommentsFeed(), name="comments_feed"),
+    path("feed/comments/atom/", feeds.CommentsFeed(atom=True), name="comments_feed_atom"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path(
+        "category/<slug:slug>/feed/atom/",
+        feeds.CategoryFeed(atom=True),
+        name="category_feed_atom",
+    ),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagFeed(atom=True), name="tag_feed_atom"),
+    path("posts/<slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
+    path(
+        "posts/<slug:slug>/feed/atom/",
+        feeds.PostCommentsFeed(atom=True),
+        name="post_comments_feed_atom",
+    ),
 ]

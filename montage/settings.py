@@ -208,6 +208,7 @@ MONTAGE_SITE_TITLE = env("MONTAGE_SITE_TITLE", "Montage")
 MONTAGE_SITE_TAGLINE = env("MONTAGE_SITE_TAGLINE", "Videos and the music behind them")
 MONTAGE_AUTHOR_NAME = env("MONTAGE_AUTHOR_NAME", "")
 MONTAGE_MODERATION_EMAIL = env("MONTAGE_MODERATION_EMAIL", "")
+MONTAGE_FEED_CONTENT = env("MONTAGE_FEED_CONTENT", "full")
 MONTAGE_POSTS_PER_PAGE = env("MONTAGE_POSTS_PER_PAGE", 5, cast=int)
 MONTAGE_IMAGE_MAX_BYTES = env("MONTAGE_IMAGE_MAX_BYTES", 15_000_000, cast=int)
 # Pillow's own bomb guard trips at 89 megapixels; posters never need more than this.

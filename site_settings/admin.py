@@ -16,6 +16,7 @@ class SiteSettingsAdmin(SettingsPageAdmin):
     fieldsets = [
         (None, {"fields": ["title", "tagline", "time_zone"]}),
         (_("Author"), {"fields": ["author_name", "moderation_email"]}),
+        (_("Feeds"), {"fields": ["feed_content"]}),
     ]
 
     def unsaved_row(self):

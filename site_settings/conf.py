@@ -1,5 +1,5 @@
 """The site settings in force: one place to read the title, tagline, time zone, the
-author's public name and where moderation mail goes.
+author's public name, where moderation mail goes and what feeds show.
 
 Each value comes from the author's ``SiteSettings`` row once it has been saved in the
 admin, else from Django's settings, which read the environment (``FROM_SETTINGS``):
@@ -23,6 +23,7 @@ class SiteConfig:
     time_zone: str
     author_name: str
     moderation_email: str
+    feed_content: str
 
 
 FROM_SETTINGS = {
@@ -31,6 +32,7 @@ FROM_SETTINGS = {
     "time_zone": "TIME_ZONE",
     "author_name": "MONTAGE_AUTHOR_NAME",
     "moderation_email": "MONTAGE_MODERATION_EMAIL",
+    "feed_content": "MONTAGE_FEED_CONTENT",
 }
 
 

@@ -11,7 +11,14 @@ class SiteSettingsForm(forms.ModelForm):
 
     class Meta:
         model = SiteSettings
-        fields = ["title", "tagline", "time_zone", "author_name", "moderation_email"]
+        fields = [
+            "title",
+            "tagline",
+            "time_zone",
+            "author_name",
+            "moderation_email",
+            "feed_content",
+        ]
         error_messages = {
             "title": {"required": _("Give the site a title: it heads every page.")},
             "author_name": {

@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from site_settings.time_zones import validate_time_zone
 
 
+class FeedContent(models.TextChoices):
+    FULL = "full", _("the whole post")
+    LEAD = "lead", _("the lead only")
+
+
 class SiteSettings(models.Model):
     """The author's site settings: one row, edited in the admin.
 
@@ -51,6 +56,16 @@ class SiteSettings(models.Model):
         help_text=_(
             "Where the mail about comments awaiting moderation goes. Empty: no mail is "
             "sent, and the admin's home page says so while comments wait."
+        ),
+    )
+    feed_content = models.CharField(
+        _("feeds show"),
+        max_length=4,
+        choices=FeedContent,
+        default=FeedContent.FULL,
+        help_text=_(
+            "What feed readers get of each post: the whole post (lead, video link, poster, "
+            "body and soundtrack), or only the lead, with a link to the post."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)

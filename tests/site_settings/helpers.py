@@ -11,6 +11,7 @@ def settings_form(**changes):
         "time_zone": "UTC",
         "author_name": "Ada Lovelace",
         "moderation_email": "ada@example.com",
+        "feed_content": "full",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
