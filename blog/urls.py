@@ -13,4 +13,6 @@ urlpatterns = [
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # Last: a page's address is any slug the patterns above (and the project's) leave.
+    path("<slug:slug>/", views.page_detail, name="page"),
 ]
