@@ -182,7 +182,8 @@ class PageForm(forms.ModelForm):
 
     class Meta:
         model = Page
-        fields = "__all__"
+        fields = ["title", "slug", "body", "in_menu", "menu_position"]
+        fields += ["status", "published_at", "author", "comments_enabled"]
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

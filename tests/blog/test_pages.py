@@ -117,7 +117,8 @@ def test_pages_never_appear_where_posts_do(client):
     for address in addresses:
         content = client.get(address).content.decode()
         assert "Unlisted page" not in content, address
-    assert "The montage post" in client.get(reverse("blog:search") + "?q=training").content.decode()
+    found = client.get(reverse("blog:search"), {"q": "training"}).content.decode()
+    assert "The montage post" in found
 
 
 def test_menu_lists_published_pages_after_home_and_archive_in_the_authors_order(client):
@@ -136,7 +137,8 @@ def test_menu_lists_published_pages_after_home_and_archive_in_the_authors_order(
 def test_menu_marks_the_page_being_read(client):
     """On /about/ the About link carries aria-current="page"; elsewhere it does not."""
     PageFactory(title="About", slug="about")
-    assert '<a href="/about/" aria-current="page">About</a>' in client.get("/about/").content.decode()
+    on_the_page = client.get("/about/").content.decode()
+    assert '<a href="/about/" aria-current="page">About</a>' in on_the_page
     assert '<a href="/about/">About</a>' in client.get("/").content.decode()
 
 
@@ -243,9 +245,7 @@ def test_page_query_count_does_not_grow_with_pictures_and_comments(
     assert content.count('class="comment') >= comments
 
 
-def test_page_without_comments_costs_only_the_page_and_the_menu(
-    client, django_assert_num_queries
-):
+def test_page_without_comments_costs_only_the_page_and_the_menu(client, django_assert_num_queries):
     """With comments off and none published, the page costs the same."""
     PageFactory(slug="about")
     ContentType.objects.get_for_model(Post)

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from blog.models import Credit, Post
 from blog.post_page import PostPageParts, publication_epoch
-from tests.blog.test_pages import MENU_QUERIES
 from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.conf import site_settings
+from tests.blog.test_pages import MENU_QUERIES
 from tests.comments.helpers import comment_data
 from tests.factories import (
     AlbumFactory,

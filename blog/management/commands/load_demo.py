@@ -4,7 +4,7 @@ from blog.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Add the demo posts (the Rocky IV montage and its neighbours) and pages that are missing."
+    help = "Add the demo posts (the Rocky IV montage and its neighbours) and pages missing."
 
     def handle(self, *args, **options):
         created = demo_load()
