@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from blog.models import Page
 from tests.blog.images import image_bytes
 from tests.browser.test_comment_journey import SCREENSHOTS, _log_in_to_admin
+from tests.factories import PageFactory
 
 WIDE = {"width": 1280, "height": 900}
 
@@ -69,3 +70,23 @@ def test_author_writes_previews_and_publishes_a_page_a_reader_opens_from_the_men
     for scheme in ["light", "dark"]:
         reader.emulate_media(color_scheme=scheme)
         reader.screenshot(path=SCREENSHOTS / f"page-about-{scheme}.png", full_page=True)
+
+
+def test_dragging_a_page_up_the_list_reorders_the_menu(live_server, transactional_db, page):
+    for position, title in enumerate(["About", "Contact", "Now"], start=1):
+        PageFactory(title=title, menu_position=position)
+    _log_in_to_admin(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/blog/page/")
+
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(3)
+    rows.nth(2).locator(".inline-order__handle").drag_to(
+        rows.nth(0), target_position={"x": 5, "y": 3}
+    )
+    expect(rows.nth(0)).to_contain_text("Now")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("successfully")
+
+    page.goto(live_server.url + "/")
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(links).to_have_text(["Home", "Archive", "Now", "About", "Contact"])
