@@ -148,7 +148,7 @@ def page_detail(request, slug):
     """A page (About, Contact...). Like a post's, its comment form posts to
     ``comments:post``, which renders this view again when a comment is not taken."""
     page = get_object_or_404(_page_queryset(request.user), slug=slug)
-    return _page_page(request, page)
+    return _page_response(request, page)
 
 
 def page_preview(request, page_pk):
@@ -156,10 +156,10 @@ def page_preview(request, page_pk):
     ``post_preview``, called inside the admin's transaction that is rolled back."""
     page = _page_queryset(request.user).get(pk=page_pk)
     preview = {"new_pictures": PICTURE in held_back_uploads()}
-    return _page_page(request, page, preview=preview)
+    return _page_response(request, page, preview=preview)
 
 
-def _page_page(request, page, *, preview=None):
+def _page_response(request, page, *, preview=None):
     comments = comment_section(
         request, target=page, stamp=comment_stamp(page), preview=preview is not None
     )
