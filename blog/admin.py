@@ -22,6 +22,7 @@ from reversion.models import Version
 
 from blog.forms import (
     CheckedImageField,
+    PageForm,
     PostLinkForm,
     PostTrackForm,
     PostTrackFormSet,
@@ -35,6 +36,7 @@ from blog.models import (
     Artist,
     Category,
     Credit,
+    Page,
     Picture,
     Post,
     PostDetail,
@@ -52,7 +54,7 @@ from blog.revisions import (
     post_version_changes,
     restored_post_keep_today,
 )
-from blog.views import post_preview
+from blog.views import page_preview, post_preview
 from comments.forms import plain_bounds
 from comments.models import Comment
 
@@ -163,6 +165,9 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Post)
 class PostAdmin(VersionAdmin):
+    # Which rows this admin edits (``PageAdmin`` edits pages), and how it previews one.
+    kind = Post.Kind.POST
+    preview_page = staticmethod(post_preview)
     list_display = ["title", "state", "published_at", "category", "comments"]
     list_filter = [StateFilter, "category", "published_at"]
     search_fields = ["title", "lead", "body"]
@@ -279,9 +284,12 @@ class PostAdmin(VersionAdmin):
 
     def _raise_preview(self, request, post):
         if self._is_preview(request):
-            raise PreviewRendered(post_preview(request, post.pk))
+            raise PreviewRendered(self.preview_page(request, post.pk))
 
     # Revisions: reversion keeps each save; the history says what each one changed.
+
+    def _admin_url(self, view, *args):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=args)
 
     def get_urls(self):
         changes = self.admin_site.admin_view(self.changes_view)
@@ -289,7 +297,7 @@ class PostAdmin(VersionAdmin):
             path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 changes,
-                name="blog_post_changes",
+                name=f"{self.opts.app_label}_{self.opts.model_name}_changes",
             ),
             *super().get_urls(),
         ]
@@ -305,8 +313,8 @@ class PostAdmin(VersionAdmin):
             action_list.append(
                 {
                     "revision": changes.version.revision,
-                    "url": reverse("admin:blog_post_revision", args=version_args),
-                    "changes_url": reverse("admin:blog_post_changes", args=version_args),
+                    "url": self._admin_url("revision", *version_args),
+                    "changes_url": self._admin_url("changes", *version_args),
                     "summary": changes_summary_html(changes),
                 }
             )
@@ -328,8 +336,8 @@ class PostAdmin(VersionAdmin):
             "original": post,
             "title": _("What changed in this version"),
             "changes": changes,
-            "revert_url": reverse("admin:blog_post_revision", args=[post.pk, version_id]),
-            "history_url": reverse("admin:blog_post_history", args=[post.pk]),
+            "revert_url": self._admin_url("revision", post.pk, version_id),
+            "history_url": self._admin_url("history", post.pk),
         }
         return TemplateResponse(request, "admin/blog/post/version_changes.html", context)
 
@@ -373,6 +381,7 @@ class PostAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
+            .filter(kind=self.kind)
             .select_related("category")
             .annotate(
                 approved_comments=Comment.objects.approved_count_for(Post),
@@ -410,6 +419,33 @@ class PostAdmin(VersionAdmin):
             this_posts_queue,
             post.pending_comments,
         )
+
+
+@admin.register(Page)
+class PageAdmin(PostAdmin):
+    """Pages, written as posts are, without what only a post has (lead, poster, filing,
+    videos, soundtrack, details, links), and placed in the menu."""
+
+    kind = Post.Kind.PAGE
+    preview_page = staticmethod(page_preview)
+    form = PageForm
+    list_display = ["title", "state", "menu_position", "in_menu", "comments"]
+    list_editable = ["menu_position", "in_menu"]
+    list_filter = [StateFilter, "in_menu"]
+    search_fields = ["title", "body"]
+    date_hierarchy = None
+    autocomplete_fields = []
+    inlines = [PictureInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body"]}),
+        (_("Menu"), {"fields": ["in_menu", "menu_position"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author", "comments_enabled"]}),
+    ]
+    object_history_template = "admin/blog/page/object_history.html"
+
+    def get_changeform_initial_data(self, request):
+        # A page is not a conversation: comments are off unless the author opens them.
+        return {"comments_enabled": False, **super().get_changeform_initial_data(request)}
 
 
 @admin.register(Category)

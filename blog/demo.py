@@ -1,4 +1,5 @@
-"""The demo content: the Rocky IV post that defines Montage, and a few posts around it.
+"""The demo content: the Rocky IV post that defines Montage, a few posts around it, and
+an About page in the menu.
 
 ``demo_load()`` only adds what is missing, so ``make run`` can call it every time
 without undoing what the author has since changed in the admin.
@@ -20,6 +21,8 @@ from blog.models import (
     Artist,
     Category,
     Credit,
+    Page,
+    Picture,
     Post,
     PostDetail,
     PostLink,
@@ -402,6 +405,23 @@ POSTS = [
 ]
 
 
+ABOUT_SLUG = "about"
+ABOUT_BODY = """\
+Montage is about the scenes where a film stops talking and lets the music carry it:
+training montages, car chases, the last dance. Each post takes one clip, shows it, and
+lists what plays in it, with the album, the label and where the track charted.
+
+![](image:1)
+
+The videos load only when you press play, and nothing here tracks you.
+
+## Comments
+
+Comments are welcome on every post. They are read before they appear, and your email
+address is never shown.
+"""
+
+
 def demo_author():
     """The first superuser if there is one, else a demo author who cannot log in."""
     User = get_user_model()
@@ -468,7 +488,33 @@ def demo_load(*, now=None):
             reversion.add_to_revision(post)
             reversion.set_comment("Demo content")
         created += 1
+    if not Post.everything.filter(slug=ABOUT_SLUG).exists():
+        _create_about_page(author=author, now=now)
+        created += 1
     return created
+
+
+def _create_about_page(*, author, now):
+    page = Page.objects.create(
+        title="About",
+        slug=ABOUT_SLUG,
+        author=author,
+        body=ABOUT_BODY,
+        status=Page.Status.PUBLISHED,
+        published_at=now - datetime.timedelta(days=400),
+        comments_enabled=False,
+        in_menu=True,
+        menu_position=1,
+    )
+    Picture.objects.create(
+        post=page,
+        image=poster_image("Music carries the scene", "#7a3b2e", name="about.jpg"),
+        alt="A dark red card reading: Music carries the scene.",
+        caption="Every post starts from one clip and the music in it.",
+    )
+    with reversion.create_revision():
+        reversion.add_to_revision(page)
+        reversion.set_comment("Demo content")
 
 
 def _create_post(demo, *, author, category, now):

@@ -1,11 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from blog.embeds import format_timestamp, parse_timestamp
 from blog.images import validate_image
 from blog.models import (
+    Page,
     Post,
     PostLink,
     PostTrack,
@@ -190,3 +192,68 @@ class RedirectForm(forms.ModelForm):
                 params={"address": new_path, "target": target},
             )
         self.add_error("new_path", error)
+
+
+# First parts of the site's own addresses, now or planned (issue 10), which a page at
+# /<slug>/ would hide or be hidden by; ``PageForm`` also asks the URLconf itself.
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "admin",
+        "archive",
+        "categories",
+        "category",
+        "comments",
+        "feed",
+        "media",
+        "posts",
+        "robots",
+        "search",
+        "sitemap",
+        "static",
+        "subscribe",
+        "tag",
+        "tags",
+    }
+)
+
+
+def slug_is_the_sites_own(slug):
+    """Whether /<slug>/, or an address under it, is already one of the site's."""
+    if slug.lower() in RESERVED_PAGE_SLUGS:
+        return True
+    try:
+        if resolve(f"/{slug}/").view_name != "blog:page":
+            return True
+    except Resolver404:
+        pass
+    try:
+        resolve(f"/{slug}/x/")
+    except Resolver404:
+        return False
+    return True
+
+
+class PageForm(forms.ModelForm):
+    """A page's form: its address must be free among posts, pages and the site's own."""
+
+    class Meta:
+        model = Page
+        fields = ["title", "slug", "body", "in_menu", "menu_position"]
+        fields += ["status", "published_at", "author", "comments_enabled"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug_is_the_sites_own(slug):
+            raise ValidationError(
+                _("/%(slug)s/ is one of the site's own addresses: choose another slug."),
+                code="reserved_slug",
+                params={"slug": slug},
+            )
+        taken = Post.everything.filter(slug=slug).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                _("A post or page already has the slug “%(slug)s”: choose another."),
+                code="duplicate_slug",
+                params={"slug": slug},
+            )
+        return slug

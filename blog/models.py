@@ -23,6 +23,9 @@ from comments.models import Comment
 from comments.options import between
 from site_settings.conf import site_settings
 
+# Order in a list: dragged into place in the admin, so far fewer than this.
+POSITION = between(0, 1000, _("Enter a position from 0 to 1000."))
+
 
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -139,7 +142,24 @@ class PostQuerySet(models.QuerySet):
         return matches
 
 
+class KindManager(models.Manager.from_queryset(PostQuerySet)):
+    """Rows of one kind only: ``Post.objects`` are posts, ``Page.objects`` pages."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kind)
+
+
 class Post(models.Model):
+    class Kind(models.TextChoices):
+        # Like WordPress's post_type: a page is a post that stands outside the blog's
+        # lists, at its own address (``Page``).
+        POST = "post", _("Post")
+        PAGE = "page", _("Page")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -195,14 +215,30 @@ class Post(models.Model):
         help_text=_("Untick to close the discussion; published comments stay visible."),
     )
     comments = GenericRelation(Comment, related_query_name="post")
+    kind = models.CharField(max_length=4, choices=Kind, default=Kind.POST, editable=False)
+    in_menu = models.BooleanField(
+        "in the menu",
+        default=False,
+        help_text=_("Show a link to this page in the site's menu, after Home and Archive."),
+    )
+    menu_position = models.PositiveSmallIntegerField(
+        default=0,
+        validators=POSITION,
+        help_text=_("Order in the menu: lower comes first."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PostQuerySet.as_manager()
+    # Posts only: every list of posts (home, archives, search, feeds...) starts here.
+    objects = KindManager(Kind.POST)
+    # Posts and pages: Django's own lookups (the admin's unique slug check, the comments
+    # app finding a target) must see both, as slugs are unique across the two.
+    everything = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        default_manager_name = "everything"
         indexes = [models.Index(fields=["status", "-published_at"], name="post_status_published")]
 
     def __str__(self):
@@ -225,6 +261,9 @@ class Post(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        # A page reached as a Post (a comment's target, a picture's owner) has a page's URL.
+        if self.kind == self.Kind.PAGE:
+            return reverse("blog:page", kwargs={"slug": self.slug})
         return reverse("blog:post", kwargs={"slug": self.slug})
 
     def clean(self):
@@ -252,7 +291,7 @@ class Post(models.Model):
 
     def body_render_again(self):
         """Store the body anew after its pictures changed (one UPDATE, no other side effect)."""
-        Post.objects.filter(pk=self.pk).update(
+        Post.everything.filter(pk=self.pk).update(
             body_html=self.body_render(), updated_at=timezone.now()
         )
 
@@ -299,6 +338,35 @@ class Post(models.Model):
 
 
 POSTER = ImageSlot("poster", "poster_renditions", "poster_width", "poster_height")
+
+
+class PageQuerySet(PostQuerySet):
+    def in_menu(self):
+        """The published pages the menu links to, in the author's order: one query."""
+        return (
+            self.published()
+            .filter(in_menu=True)
+            .order_by("menu_position", "title")
+            .only("title", "slug", "kind")
+        )
+
+
+class Page(Post):
+    """A page (About, Contact, Now...): written like a post, shown on its own.
+
+    A proxy of Post, so a page has the post's body, pictures, revisions, preview and
+    comments; it lives at ``/<slug>/`` and never in a list of posts.
+    """
+
+    objects = KindManager.from_queryset(PageQuerySet)(Post.Kind.PAGE)
+
+    class Meta:
+        proxy = True
+        ordering = ["menu_position", "title"]
+
+    def save(self, *args, **kwargs):
+        self.kind = self.Kind.PAGE
+        super().save(*args, **kwargs)
 
 
 class Picture(models.Model):
@@ -379,8 +447,6 @@ MAX_CHART_POSITION = 500
 _CHART_POSITION = format_lazy(
     _("Enter a chart position from 1 to {most}."), most=MAX_CHART_POSITION
 )
-# Order in a list: dragged into place in the admin, so far fewer than this.
-POSITION = between(0, 1000, _("Enter a position from 0 to 1000."))
 
 
 class Video(models.Model):

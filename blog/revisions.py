@@ -31,12 +31,12 @@ from django.utils.timezone import template_localtime
 from reversion.models import Version
 
 from blog.embeds import format_timestamp
-from blog.models import POSTER, Post, PostDetail, PostLink, PostTrack, Video
+from blog.models import POSTER, Page, Post, PostDetail, PostLink, PostTrack, Video
 
 POSTER_FIELDS = POSTER.fields
 # What a restore leaves as it is now, besides what is not versioned at all: whether,
 # when and where (the slug) readers find the post, and the poster.
-KEPT_ON_RESTORE = ("status", "published_at", "slug", *POSTER_FIELDS)
+KEPT_ON_RESTORE = ("status", "published_at", "slug", "in_menu", "menu_position", *POSTER_FIELDS)
 VERSIONED_PARTS = {
     "videos": Video,
     "soundtrack": PostTrack,
@@ -49,6 +49,9 @@ VERSIONED_PARTS = {
 reversion.register(Post, exclude=POSTER_FIELDS, follow=tuple(VERSIONED_PARTS))
 for part in VERSIONED_PARTS.values():
     reversion.register(part)
+# A page's versions are its own (the proxy's content type), so a deleted page is
+# recovered among pages, never among posts; a page has no versioned parts.
+reversion.register(Page, exclude=POSTER_FIELDS, for_concrete_model=False)
 
 _restoring = ContextVar("restoring_post", default=None)
 
@@ -61,7 +64,7 @@ def post_restore_keeping_today(post_pk):
     calls ``restored_post_keep_today`` in between, so it starts from today's values.
     A deleted post being recovered has no today.
     """
-    today = Post.objects.filter(pk=post_pk).values(*KEPT_ON_RESTORE).first()
+    today = Post.everything.filter(pk=post_pk).values(*KEPT_ON_RESTORE).first()
     token = _restoring.set((str(post_pk), today))
     try:
         yield
@@ -76,7 +79,7 @@ def restored_post_keep_today(post_pk):
         return
     restoring_pk, today = restoring
     if today is not None and str(post_pk) == restoring_pk:
-        Post.objects.filter(pk=post_pk).update(**today)
+        Post.everything.filter(pk=post_pk).update(**today)
 
 
 # Long text is compared line by line, short text word by word.

@@ -37,4 +37,6 @@ urlpatterns = [
         feeds.PostCommentsFeed(atom=True),
         name="post_comments_feed_atom",
     ),
+    # Last: a page's address is any slug the patterns above (and the project's) leave.
+    path("<slug:slug>/", views.page_detail, name="page"),
 ]

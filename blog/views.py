@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from blog.images import held_back_uploads
 from blog.jsonld import collection_page_data, post_page_data, website_data
-from blog.models import PICTURE, POSTER, Category, Post
+from blog.models import PICTURE, POSTER, Category, Page, Post
 from blog.page_meta import list_page_meta, page_number, post_page_meta
 from blog.post_page import (
     build_parts,
@@ -19,6 +19,7 @@ from blog.post_page import (
     publication_epoch,
     render_parts,
 )
+from comments.models import Comment
 from comments.views import comment_section
 from site_settings.conf import site_settings
 
@@ -251,5 +252,48 @@ def _post_page(request, post, parts, *, preview=None):
     patch_vary_headers(response, ["Cookie"])
     if preview is not None or not post.is_published:
         # What only staff may see must never be stored by a cache a reader could hit.
+        add_never_cache_headers(response)
+    return response
+
+
+def _page_queryset(user):
+    return (
+        Page.objects.visible_to(user)
+        .select_related("author")
+        .annotate(**Comment.objects.thread_stamp_for(Post))
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def page_detail(request, slug):
+    """A page (About, Contact...). Like a post's, its comment form posts to
+    ``comments:post``, which renders this view again when a comment is not taken."""
+    page = get_object_or_404(_page_queryset(request.user), slug=slug)
+    return _page_response(request, page)
+
+
+def page_preview(request, page_pk):
+    """The page as readers will see it, for changes the author has not saved: as
+    ``post_preview``, called inside the admin's transaction that is rolled back."""
+    page = _page_queryset(request.user).get(pk=page_pk)
+    preview = {"new_pictures": PICTURE in held_back_uploads()}
+    return _page_response(request, page, preview=preview)
+
+
+def _page_response(request, page, *, preview=None):
+    comments = comment_section(
+        request, target=page, stamp=comment_stamp(page), preview=preview is not None
+    )
+    context = {
+        "page": page,
+        "preview": preview,
+        "comments": comments,
+        # A page without comments shows none of the section, unless some were
+        # published before the author closed them (as a post keeps them).
+        "shows_comments": page.comments_enabled or comments["count"] > 0,
+    }
+    response = render(request, "blog/page_detail.html", context)
+    patch_vary_headers(response, ["Cookie"])
+    if preview is not None or not page.is_published:
         add_never_cache_headers(response)
     return response

@@ -216,7 +216,7 @@ MONTAGE_IMAGE_MAX_PIXELS = env("MONTAGE_IMAGE_MAX_PIXELS", 40_000_000, cast=int)
 
 # The discussion options are declared in comments/options.py: each can also be set
 # here or in the environment as COMMENTS_<NAME> (comments/conf.py says which wins).
-COMMENTS_TARGET_MODELS = ["blog.Post"]
+COMMENTS_TARGET_MODELS = ["blog.Post", "blog.Page"]
 # The name the author's replies are signed with: the Site settings' public name.
 COMMENTS_AUTHOR_NAME = "site_settings.authors.public_name"
 

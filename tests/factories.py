@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from blog.models import Album, Artist, Category, Credit, Post, PostTrack, Track, Video
+from blog.models import Album, Artist, Category, Credit, Page, Post, PostTrack, Track, Video
 from comments.models import Comment
 
 
@@ -59,6 +59,22 @@ class DraftFactory(PostFactory):
 
 class ScheduledFactory(PostFactory):
     published_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published page, in the menu, without comments (a page's default)."""
+
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page number {n}")
+    slug = factory.Sequence(lambda n: f"page-number-{n}")
+    author = factory.SubFactory(UserFactory)
+    body = "What this site is about, in **Markdown**."
+    status = Post.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    comments_enabled = False
+    in_menu = True
 
 
 class VideoFactory(factory.django.DjangoModelFactory):

@@ -61,7 +61,8 @@ import montage.urls
 def failing_view(request):
     raise RuntimeError("a fault in a view")
 
-montage.urls.urlpatterns.append(path("fails/", failing_view))
+# First: blog:page would answer /fails/ as a page that does not exist.
+montage.urls.urlpatterns.insert(0, path("fails/", failing_view))
 client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
 missing = client.get("/posts/no-such-post/")
 failing = client.get("/fails/")

@@ -3,14 +3,18 @@
 // and the rows' "position" fields are renumbered 1, 2, 3... in the order shown, so the
 // form saves the order the author sees. A row added with "Add another" and filled in is
 // numbered after the others when the form is sent. Typing positions still works.
+// The list of pages orders the menu the same way: its rows are saved rows, each with
+// a "menu_position" box.
 (() => {
-  const POSITION = 'input[name$="-position"]';
-  const ROWS = "tbody > tr.form-row:not(.empty-form)";
+  const POSITION = 'input[name$="-position"], input[name$="-menu_position"]';
+  const LISTED = "#result_list tbody > tr";
+  const ROWS = `tbody > tr.form-row:not(.empty-form), ${LISTED}`;
   let dragged = null;
 
   // A new row left empty must keep its initial values, or Django would validate it.
   const isFilled = (row) =>
     row.classList.contains("has_original") ||
+    row.matches(LISTED) ||
     [...row.querySelectorAll("input, select, textarea")].some(
       (field) =>
         !["hidden", "checkbox"].includes(field.type) && !field.matches(POSITION) && field.value,
@@ -50,7 +54,7 @@
   };
 
   const setUp = (table) => {
-    if (!table.querySelector(`tbody ${POSITION}`)) return;
+    if (!table.querySelector("tbody")?.querySelector(POSITION)) return;
     table.classList.add("inline-order");
     table.querySelectorAll(ROWS).forEach(addHandle);
     table.addEventListener("dragstart", (event) => {
@@ -62,7 +66,7 @@
       event.dataTransfer.setDragImage(dragged, 16, 16);
     });
     table.addEventListener("dragover", (event) => {
-      const over = event.target.closest?.("tr.form-row");
+      const over = event.target.closest?.(`tr.form-row, ${LISTED}`);
       if (!dragged || !over || over === dragged || !table.contains(over)) return;
       if (over.classList.contains("empty-form")) return;
       event.preventDefault();
@@ -79,7 +83,7 @@
   };
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll(".inline-group .tabular table").forEach(setUp);
+    document.querySelectorAll(".inline-group .tabular table, #result_list").forEach(setUp);
   });
   // Django's inlines announce each row added with "Add another".
   document.addEventListener("formset:added", (event) => addHandle(event.target));

@@ -8,7 +8,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from blog.demo import demo_load
-from blog.models import Post
+from blog.models import Page, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,17 @@ def test_each_demo_post_starts_its_history_with_the_demo_text():
     assert len(kept) == 1 + rocky.videos.count() + rocky.soundtrack.count() + (
         rocky.details.count() + rocky.links.count()
     )
+
+
+def test_demo_adds_an_about_page_with_a_figure_in_the_menu(client):
+    """The demo site's menu links to its About page, which shows a captioned picture."""
+    demo_load()
+    about = Page.objects.get(slug="about")
+    assert about.is_published and about.in_menu and not about.comments_enabled
+    assert '<a href="/about/">About</a>' in client.get(reverse("blog:home")).content.decode()
+    content = client.get(about.get_absolute_url()).content.decode()
+    assert "<figcaption>Every post starts from one clip and the music in it.</figcaption>" in (
+        content
+    )
+    assert Version.objects.get_for_object(about).count() == 1
+    assert about.pk not in Post.objects.values_list("pk", flat=True)

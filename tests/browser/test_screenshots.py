@@ -10,7 +10,7 @@ import pytest
 from tests.factories import CategoryFactory, CommentFactory, PostFactory
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PAGES = {"home": "/", "post": "/posts/rocky-training-in-russia-rocky-iv/"}
+PAGES = {"home": "/", "post": "/posts/rocky-training-in-russia-rocky-iv/", "page": "/about/"}
 VIEWPORTS = {390: 844, 1280: 900}  # an iPhone 12 to 15 screen, and a laptop
 SCHEMES = ["light", "dark"]
 SCROLL_THROUGH = """async () => {
