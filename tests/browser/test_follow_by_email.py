@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -77,20 +78,27 @@ def test_a_mail_clients_one_click_unsubscribe_works_without_a_page(site, page):
     assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
 
 
+def _shot_and_check(page, name):
+    """A screenshot for a person to look at; axe-core finds no WCAG violation."""
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_subscribe_pages_screenshots(site, open_page, scheme):
-    """The form, the form with an error, and the pages after: saved for a person to look at."""
+def test_subscribe_pages_screenshots_and_accessibility(site, open_page, scheme):
+    """The form, the form with an error, and the pages after it, in both themes."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page = open_page(viewport={"width": 390, "height": 844}, color_scheme=scheme)
     page.goto(site + "/subscribe/")
-    page.screenshot(path=SCREENSHOTS / f"subscribe-{scheme}.png", full_page=True)
+    _shot_and_check(page, f"subscribe-{scheme}")
     page.get_by_label("Your email address").fill("not an address")
     page.get_by_role("button", name="Subscribe").click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.get_by_label("Your email address")).to_have_value("not an address")
-    page.screenshot(path=SCREENSHOTS / f"subscribe-error-{scheme}.png", full_page=True)
+    _shot_and_check(page, f"subscribe-error-{scheme}")
     page.get_by_label("Your email address").fill("reader@example.com")
     page.get_by_role("button", name="Subscribe").click()
-    page.screenshot(path=SCREENSHOTS / f"subscribe-sent-{scheme}.png", full_page=True)
+    _shot_and_check(page, f"subscribe-sent-{scheme}")
     page.goto(_link(mail.outbox[0], "/subscribe/unsubscribe/"))
-    page.screenshot(path=SCREENSHOTS / f"unsubscribed-{scheme}.png", full_page=True)
+    _shot_and_check(page, f"unsubscribed-{scheme}")
