@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from freezegun import freeze_time
 
 from blog.models import Post
@@ -12,6 +13,13 @@ from subscriptions.models import Announcement, Subscriber
 from tests.factories import DraftFactory, PostFactory, ScheduledFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker_in_test_transaction(monkeypatch):
+    """The worker keeps the test's connection: between tasks it closes connections left
+    outside autocommit, as the test's own is (on PostgreSQL, for real)."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def _work_at(moment, capture):
@@ -117,7 +125,7 @@ def test_a_rerun_of_the_fan_out_sends_no_copy_twice(django_capture_on_commit_cal
 
 
 def test_a_scheduled_post_is_announced_when_it_falls_due(
-    settings, django_capture_on_commit_callbacks
+    settings, django_capture_on_commit_callbacks, worker_in_test_transaction
 ):
     """Saved for later, its email is queued for its publish time and sent by the worker then."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -133,7 +141,7 @@ def test_a_scheduled_post_is_announced_when_it_falls_due(
 
 
 def test_a_scheduled_post_moved_later_is_announced_at_its_new_time_only(
-    settings, django_capture_on_commit_callbacks
+    settings, django_capture_on_commit_callbacks, worker_in_test_transaction
 ):
     """The task of the old time checks again, finds it not yet due and sends nothing."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -150,7 +158,7 @@ def test_a_scheduled_post_moved_later_is_announced_at_its_new_time_only(
 
 
 def test_a_scheduled_post_unpublished_before_its_time_is_never_announced(
-    settings, django_capture_on_commit_callbacks
+    settings, django_capture_on_commit_callbacks, worker_in_test_transaction
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     _subscriber()
