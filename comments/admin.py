@@ -21,10 +21,11 @@ from comments.conf import given_values, initial_row_values
 from comments.forms import plain_bounds
 from comments.models import Comment, DiscussionSettings
 from comments.options import OPTIONS
-from comments.privacy import person_erase, person_export
+from comments.privacy import person_elsewhere, person_erase, person_export
 from comments.services import (
     comment_approve,
     comment_mark_spam,
+    comment_publication_tell,
     comment_reply_as_author,
     comment_restore,
     comment_trash,
@@ -62,6 +63,11 @@ def _bulk(name):
 
     action.__name__ = f"bulk_{name}"
     return action
+
+
+def _counted(found):
+    """Other apps' data about a person, as a count of each kind of item."""
+    return {what: len(items) for what, items in found.items() if items}
 
 
 class PersonForm(forms.Form):
@@ -298,14 +304,16 @@ class CommentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = PersonForm(request.GET or None)
-        found = None
+        found = elsewhere = None
         if form.is_valid():
             found = Comment.objects.by_email(form.cleaned_data["email"]).count()
+            elsewhere = _counted(person_elsewhere(email=form.cleaned_data["email"]))
         context = self._privacy_context(
             request,
             title=_("Privacy requests"),
             form=form,
             found=found,
+            elsewhere=elsewhere,
             erase_form=EraseForm(initial={"email": form.data.get("email", "")}),
         )
         return TemplateResponse(request, "admin/comments/comment/privacy.html", context)
@@ -347,6 +355,7 @@ class CommentAdmin(admin.ModelAdmin):
                 title=_("Erase this person's data?"),
                 form=form,
                 comments=Comment.objects.by_email(email).select_related("content_type"),
+                elsewhere=_counted(person_elsewhere(email=email)),
                 delete=delete,
             )
             return TemplateResponse(
@@ -361,6 +370,12 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:comments_comment_privacy")
+
+    def save_model(self, request, obj, form, change):
+        """The status edited on the comment's own page publishes it like an Approve."""
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            comment_publication_tell(comments=[obj])
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {"reply_form": ReplyForm(), **(extra_context or {})}

@@ -56,6 +56,8 @@ class Submission:
     user_agent: str
     seconds_since_form_shown: float
     honeypot_filled: bool
+    # "Email me replies to my comment", for the apps listening to comments.signals.
+    notify_replies: bool = False
 
 
 FLOOD_MESSAGE = _(

@@ -98,6 +98,11 @@ class CommentForm(forms.Form):
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
+    notify_replies = forms.BooleanField(
+        label=_("Email me replies to my comment"),
+        required=False,
+        help_text=_("The first time, we email you a link to confirm it."),
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     # Which page the form belongs to, for the endpoint; the token proves it.
     target = forms.CharField(widget=forms.HiddenInput, max_length=200)

@@ -124,6 +124,11 @@ OPTIONS = (
     # Reading the client's address: 0 trusts REMOTE_ADDR; N > 0 takes the address the
     # nearest of N trusted proxies saw, from the right of X-Forwarded-For.
     Option("trusted_proxies", NUMBER, default=0, bounds=(0, 10)),
+    # Other apps' share of a person's data, for the admin's privacy requests
+    # (comments.privacy): functions taking ``email=`` that return a dict of
+    # {"what": [items]} to export, and that erase it (they return how many went).
+    Option("privacy_exporters", NAMES, default=()),
+    Option("privacy_erasers", NAMES, default=()),
     Option(
         "checks",
         NAMES,

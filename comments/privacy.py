@@ -1,5 +1,10 @@
 """A commenter's data, by email address: everything stored, exported or erased.
 
+Other apps keep data about the same person (a subscription to new posts, say) without
+this app knowing them: each lists an exporter and an eraser in the
+``COMMENTS_PRIVACY_EXPORTERS`` and ``COMMENTS_PRIVACY_ERASERS`` options, which the
+look-up, the export and the erase below include.
+
 The author answers a person's request from the admin (comments.admin), and
 ``manage.py purge_comment_ips`` forgets addresses and browsers past the retention
 window, as DESIGN.md's privacy section asks.
@@ -13,10 +18,20 @@ from django.db import transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from comments.conf import discussion_settings
 from comments.models import Comment
 
 ANONYMOUS_NAME = "Anonymous"
+
+
+def person_elsewhere(*, email: str) -> dict:
+    """What other apps keep about ``email`` (their exporters'), by what it is."""
+    found = {}
+    for path in discussion_settings().privacy_exporters:
+        found.update(import_string(path)(email=email))
+    return found
 
 
 def person_export(*, email: str) -> dict:
@@ -44,6 +59,7 @@ def person_export(*, email: str) -> dict:
             }
             for comment in comments
         ],
+        **person_elsewhere(email=email),
     }
 
 
@@ -52,9 +68,12 @@ def person_erase(*, email: str, delete: bool) -> int:
 
     ``delete=False`` keeps the comments' text in the discussion but strips everything
     that identifies the writer, as WordPress's eraser does; ``delete=True`` removes the
-    comments, and with them the replies hanging from them.
+    comments, and with them the replies hanging from them. Other apps' erasers
+    (``COMMENTS_PRIVACY_ERASERS``) run either way, in the same transaction.
     """
     with transaction.atomic():
+        for path in discussion_settings().privacy_erasers:
+            import_string(path)(email=email)
         comments = Comment.objects.by_email(email)
         _admin_log_forget(list(comments.values_list("pk", flat=True)))
         if delete:

@@ -19,6 +19,7 @@ from comments.authors import author_name
 from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
 from comments.models import REASON_MAX, Comment, ModerationMailFailure
+from comments.signals import comment_published, comment_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,13 @@ def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
                 lambda: comment_notify_moderators(comment=comment, admin_base_url=admin_base_url),
                 robust=True,
             )
+        transaction.on_commit(
+            lambda: comment_submitted.send(
+                sender=Comment, comment=comment, notify_replies=submission.notify_replies
+            ),
+            robust=True,
+        )
+        comment_publication_tell(comments=[comment])
     logger.info("comment %s saved as %s (%s)", comment.pk, comment.status, decision.reason)
     return Outcome(comment=comment)
 
@@ -200,7 +208,18 @@ def _moderate(comments, status):
     )
     for comment in changed:
         comment.status = status
+    comment_publication_tell(comments=changed)
     return len(changed)
+
+
+def comment_publication_tell(*, comments) -> None:
+    """Tell other apps (``comments.signals``) which of ``comments`` are now published,
+    once the transaction commits. Every path that approves a comment calls it."""
+    published = [comment for comment in comments if comment.status == Comment.Status.APPROVED]
+    if published:
+        transaction.on_commit(
+            lambda: comment_published.send(sender=Comment, comments=published), robust=True
+        )
 
 
 def comment_approve(*, comments) -> int:
@@ -242,6 +261,7 @@ def comment_reply_as_author(*, parent: Comment, author, text: str) -> Comment:
         )
         reply.full_clean(exclude=["text_html"])
         reply.save()
+        comment_publication_tell(comments=[reply])
     return reply
 
 

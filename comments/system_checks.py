@@ -33,7 +33,19 @@ def comments_configuration(app_configs=None, **kwargs):
         *_moderation_checks(conf.checks),
         *_target_models(conf.target_models),
         *_author_name_hook(getattr(settings, "COMMENTS_AUTHOR_NAME", "")),
+        *_privacy_hooks("COMMENTS_PRIVACY_EXPORTERS", conf.privacy_exporters, "comments.E008"),
+        *_privacy_hooks("COMMENTS_PRIVACY_ERASERS", conf.privacy_erasers, "comments.E009"),
     ]
+
+
+def _privacy_hooks(setting, paths, error_id):
+    for path in paths:
+        yield from _function_named(
+            setting,
+            path,
+            hint="Each entry is a function taking email= (comments.privacy).",
+            ids=(error_id, error_id),
+        )
 
 
 def _function_named(setting, path, *, hint, ids):

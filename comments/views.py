@@ -150,6 +150,7 @@ def comment_post(request):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         seconds_since_form_shown=form.seconds_since_shown,
         honeypot_filled=bool(data["homepage"]),
+        notify_replies=data["notify_replies"],
     )
     outcome = comment_submit(
         submission=submission, admin_base_url=request.build_absolute_uri("/").rstrip("/")

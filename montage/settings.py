@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "comments",
     "site_settings",
     "blog",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,9 @@ MONTAGE_IMAGE_MAX_PIXELS = env("MONTAGE_IMAGE_MAX_PIXELS", 40_000_000, cast=int)
 COMMENTS_TARGET_MODELS = ["blog.Post", "blog.Page"]
 # The name the author's replies are signed with: the Site settings' public name.
 COMMENTS_AUTHOR_NAME = "site_settings.authors.public_name"
+# A person's privacy request (export, erase) covers their subscriptions too.
+COMMENTS_PRIVACY_EXPORTERS = ["subscriptions.privacy.subscriber_export"]
+COMMENTS_PRIVACY_ERASERS = ["subscriptions.privacy.subscriber_erase"]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ admin.site.site_title = lazy(lambda: site_settings().title, str)()
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -84,3 +84,14 @@ def test_an_author_name_hook_that_does_not_exist_is_an_error():
 @override_settings(COMMENTS_AUTHOR_NAME="tests.comments.test_system_checks.NOT_A_FUNCTION")
 def test_an_author_name_hook_that_is_not_a_function_is_an_error():
     assert _ids() == ["comments.E007"]
+
+
+@override_settings(COMMENTS_PRIVACY_EXPORTERS=["no_such_app.privacy.export"])
+def test_a_privacy_exporter_that_does_not_exist_is_an_error():
+    """Found at manage.py check, not when the author answers someone's privacy request."""
+    assert _ids() == ["comments.E008"]
+
+
+@override_settings(COMMENTS_PRIVACY_ERASERS=["tests.comments.test_system_checks.NOT_A_FUNCTION"])
+def test_a_privacy_eraser_that_is_not_a_function_is_an_error():
+    assert _ids() == ["comments.E009"]
