@@ -24,7 +24,7 @@ RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
 # Raised when the cached parts' markup changes, so no page cached before a deploy is
 # served with markup the new stylesheet and script do not expect.
-PARTS_VERSION = 2
+PARTS_VERSION = 3
 
 
 @dataclass(frozen=True)
