@@ -26,6 +26,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.reader_pages import PLAY, READER_PAGES, ROCKY, ROCKY_SLUG, SUBMIT_EMPTY  # noqa: E402
+
 VAR = ROOT / "var" / "quality"
 NPM_DIR = VAR / "npm"
 # vnu-jar 26.9.27 is the newest release; Lighthouse 13 needs Node 22, this machine has 20.
@@ -39,24 +43,7 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync"
 )
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-ROCKY_SLUG = "rocky-training-in-russia-rocky-iv"
-ROCKY = f"/posts/{ROCKY_SLUG}/"
-
-# The pages of tests/browser/test_accessibility.py that have HTML of their own: name, path
-# ({year} and {month} are the Rocky post's) and the status they answer with. One line adds
-# a page to every check; "comment form with errors" is fetched by posting the form empty.
-PAGES = {
-    "home": ("/", 200),
-    "post": (ROCKY, 200),
-    "category": ("/category/training-montages/", 200),
-    "tag": ("/tag/rocky/", 200),
-    "archive": ("/archive/", 200),
-    "archive year": ("/archive/{year}/", 200),
-    "archive month": ("/archive/{year}/{month}/", 200),
-    "search results": ("/search/?q=montage", 200),
-    "search without results": ("/search/?q=zzzxqv", 200),
-    "404": ("/no-such-page/", 404),
-}
+# Lighthouse runs on these two by default, on every page with --lighthouse-all.
 LIGHTHOUSE_PAGES = ["home", "post"]
 
 
@@ -188,19 +175,20 @@ def fetch_pages(base, when):
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     files = {}
-    for name, (path, status) in PAGES.items():
-        html_text = fetch(opener, base + path.format(**when), status)
-        files[name] = pages_dir / f"{name.replace(' ', '-')}.html"
-        files[name].write_text(html_text)
-        if name == "post":
+    for name, (path, action, status) in READER_PAGES.items():
+        if action == PLAY:
+            continue  # the same HTML as before play: the script changes only the DOM
+        html_text = fetch(opener, base + path.format(**when), 200 if action else status)
+        if action == SUBMIT_EMPTY:
             form = HiddenInputs()
             form.feed(html_text)
-    empty_form = urllib.parse.urlencode(form.fields).encode()
-    error_page = fetch(opener, urllib.parse.urljoin(base + ROCKY, form.action), 400, empty_form)
-    if "error-summary" not in error_page:
-        sys.exit("Posting the comment form empty did not show its errors.")
-    files["comment form with errors"] = pages_dir / "comment-form-with-errors.html"
-    files["comment form with errors"].write_text(error_page)
+            empty_form = urllib.parse.urlencode(form.fields).encode()
+            action_url = urllib.parse.urljoin(base + ROCKY, form.action)
+            html_text = fetch(opener, action_url, status, empty_form)
+            if "error-summary" not in html_text:
+                sys.exit("Posting the comment form empty did not show its errors.")
+        files[name] = pages_dir / f"{name.replace(' ', '-')}.html"
+        files[name].write_text(html_text)
     return files
 
 
@@ -238,7 +226,7 @@ def run_lighthouse(base, names, when, cpu_slowdown):
     print(f"{'page':<24}" + "".join(f"{c:>16}" for c in CATEGORIES) + "  benchmarkIndex")
     lowest = 100
     for name in names:
-        path = PAGES[name][0].format(**when)
+        path = READER_PAGES[name].path.format(**when)
         report = reports / f"{name.replace(' ', '-')}.json"
         command = [
             LIGHTHOUSE,
@@ -296,7 +284,8 @@ def main():
     try:
         files = fetch_pages(base, when)
         errors = run_vnu(files)
-        names = list(PAGES) if args.lighthouse_all else LIGHTHOUSE_PAGES
+        names = [name for name, page in READER_PAGES.items() if not page.action]
+        names = names if args.lighthouse_all else LIGHTHOUSE_PAGES
         lowest = run_lighthouse(base, names, when, args.cpu_slowdown)
     finally:
         server.terminate()

@@ -1,8 +1,6 @@
 """axe-core in Chromium finds nothing to fix on any reader page, in light or dark.
 
-A new page joins the check with one line in PAGES: a name, its path (``{year}`` and
-``{month}`` are the Rocky post's) and, if the page is only reached by doing something,
-the name of the action in ACTIONS.
+The pages are tests/reader_pages.py's: one line there adds a page to this check.
 """
 
 import pytest
@@ -11,24 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import Post
-
-ROCKY_SLUG = "rocky-training-in-russia-rocky-iv"
-ROCKY = f"/posts/{ROCKY_SLUG}/"
-
-PAGES = {
-    "home": ("/", None),
-    "post": (ROCKY, None),
-    "post after play": (ROCKY, "play"),
-    "comment form with errors": (ROCKY, "submit the comment form empty"),
-    "category": ("/category/training-montages/", None),
-    "tag": ("/tag/rocky/", None),
-    "archive": ("/archive/", None),
-    "archive year": ("/archive/{year}/", None),
-    "archive month": ("/archive/{year}/{month}/", None),
-    "search results": ("/search/?q=montage", None),
-    "search without results": ("/search/?q=zzzxqv", None),
-    "404": ("/no-such-page/", None),
-}
+from tests.reader_pages import PLAY, READER_PAGES, ROCKY_SLUG, SUBMIT_EMPTY
 
 
 def _press_play(page):
@@ -41,10 +22,7 @@ def _submit_the_comment_form_empty(page):
     expect(page.locator(".error-summary")).to_be_focused()
 
 
-ACTIONS = {
-    "play": _press_play,
-    "submit the comment form empty": _submit_the_comment_form_empty,
-}
+ACTIONS = {PLAY: _press_play, SUBMIT_EMPTY: _submit_the_comment_form_empty}
 
 
 # axe runs its experimental rules only when asked (axe-core 4.12, `axe.getRules()`); the
@@ -71,14 +49,17 @@ def _describe(violations_by_scheme):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", READER_PAGES)
 def test_page_has_no_axe_violations_in_light_or_dark(demo_site, page, axe, name):
     """Every reader page passes axe-core in the light and in the dark theme."""
-    path, action = PAGES[name]
+    path, action, status = READER_PAGES[name]
     published_at = timezone.localtime(Post.objects.get(slug=ROCKY_SLUG).published_at)
-    page.goto(demo_site + path.format(year=published_at.year, month=published_at.month))
+    url = demo_site + path.format(year=published_at.year, month=published_at.month)
+    response = page.goto(url)
     if action:
         ACTIONS[action](page)
+    else:
+        assert response.status == status
 
     found = {}
     # One load, both themes: switching the emulated scheme restyles the page in place.
