@@ -265,8 +265,8 @@ def main():
         "--cpu-slowdown",
         type=float,
         default=4,
-        help="Lighthouse's CPU throttling (its default, 4, assumes a fast desktop: "
-        "benchmarkIndex 1300 or more; see docs/quality.md)",
+        help="Lighthouse's CPU throttling: its default, 4, suits a host of benchmarkIndex "
+        "about 1530; below 800 use 1 + (benchmarkIndex - 150) / 650 (docs/quality.md)",
     )
     args = parser.parse_args()
     if not shutil.which("java"):
@@ -284,7 +284,9 @@ def main():
     try:
         files = fetch_pages(base, when)
         errors = run_vnu(files)
-        names = [name for name, page in READER_PAGES.items() if not page.action]
+        # Lighthouse loads a URL and audits it: no page after an action, none answering an
+        # error status (it refuses the 404).
+        names = [n for n, page in READER_PAGES.items() if page.status == 200 and not page.action]
         names = names if args.lighthouse_all else LIGHTHOUSE_PAGES
         lowest = run_lighthouse(base, names, when, args.cpu_slowdown)
     finally:
