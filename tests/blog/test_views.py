@@ -173,7 +173,7 @@ def test_play_link_opens_the_video_without_javascript(client):
     content = client.get(video.post.get_absolute_url()).content.decode()
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=42s"' in content
     assert "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?" in content
-    assert 'aria-label="Play video: The clip, 3:52"' in content
+    assert 'aria-label="Play video · 3:52: The clip"' in content
     assert "Plays from YouTube (youtube-nocookie.com)" in content
 
 

@@ -112,7 +112,7 @@ def _preview(admin):
     expect(soundtrack.locator(".track__title", has_text=FIRST_TRACK)).to_be_visible()
     expect(soundtrack.locator(".track__title", has_text=SECOND_TRACK)).to_be_visible()
     expect(soundtrack.get_by_role("link", name=f"Play from 1:35: {FIRST_TRACK}")).to_be_visible()
-    expect(preview.get_by_role("button", name=f"Play video: {VIDEO_TITLE}, 3:52")).to_be_visible()
+    expect(preview.get_by_role("button", name=f"Play video · 3:52: {VIDEO_TITLE}")).to_be_visible()
     expect(preview.locator(".prose strong")).to_have_text("fast")
     _shot(preview, "preview")
     return preview
@@ -188,7 +188,7 @@ def test_author_writes_previews_schedules_publishes_and_answers_a_reader(
     expect(reader.get_by_role("note")).to_have_count(0)
     expect(reader.locator(".track__title", has_text=FIRST_TRACK)).to_be_visible()
     expect(reader.locator(".track__title", has_text=SECOND_TRACK)).to_be_visible()
-    expect(reader.get_by_role("button", name=f"Play video: {VIDEO_TITLE}, 3:52")).to_be_visible()
+    expect(reader.get_by_role("button", name=f"Play video · 3:52: {VIDEO_TITLE}")).to_be_visible()
 
     # A reader comments; the author is emailed, approves from the mail's link and answers.
     _fill_comment(reader, text=COMMENT, name="Paulie Pennino", email="paulie@example.com")
