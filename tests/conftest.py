@@ -23,6 +23,14 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+# Mail in tests: pytest-django replaces EMAIL_BACKEND with locmem for every test, and we
+# keep it so: a test of what a mail says reads it from ``mail.outbox`` the moment it is
+# sent, whether or not its sender runs inside a transaction that a test never commits.
+# The outbox (montage's real EMAIL_BACKEND, which queues each message and has the task
+# worker deliver it) is tested on its own in tests/outbox/, through the ``queued_mail``
+# fixture there, with locmem as the backend it delivers through.
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rows from one test never leak into another."""
