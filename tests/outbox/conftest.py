@@ -1,4 +1,7 @@
+from smtplib import SMTPDataError
+
 import pytest
+from django.core.management import call_command
 from django.core.mail.backends.locmem import EmailBackend
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -38,3 +41,25 @@ def flaky_server(settings, monkeypatch):
         monkeypatch.setattr(FlakyBackend, "failures_left", times)
 
     return refuse
+
+
+class RejectingBackend(EmailBackend):
+    """A mail server that answers 554 (RFC 5321: transaction failed): retrying will not help."""
+
+    def send_messages(self, messages):
+        raise SMTPDataError(554, b"5.7.1 Message rejected")
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks):
+    """Run ``db_worker`` until the queue has nothing due, as a deployed worker would.
+
+    A deployed worker commits as it goes; here the test's transaction never commits, so
+    what the tasks queue on commit (a retry) is run as the worker's commit would.
+    """
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

@@ -3,7 +3,6 @@
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, send_mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
@@ -15,10 +14,6 @@ from tests.factories import PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
 @pytest.fixture
 def post(settings):
     settings.MONTAGE_MODERATION_EMAIL = "author@example.com"
@@ -26,7 +21,7 @@ def post(settings):
 
 
 def test_a_comment_is_answered_before_its_moderation_mail_leaves(
-    client, post, database_queue, django_capture_on_commit_callbacks
+    run_worker, client, post, database_queue, django_capture_on_commit_callbacks
 ):
     """The reader's response comes back with the mail queued, not sent; the worker sends it."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +44,9 @@ def test_a_comment_is_answered_before_its_moderation_mail_leaves(
     assert queued.sent_at is not None
 
 
-def test_mail_of_a_rolled_back_transaction_is_never_sent(database_queue, transactional_db):
+def test_mail_of_a_rolled_back_transaction_is_never_sent(
+    run_worker, database_queue, transactional_db
+):
     """A request that fails after sending mail leaves nothing queued and nothing sent."""
     from django.db import transaction
 
@@ -62,7 +59,7 @@ def test_mail_of_a_rolled_back_transaction_is_never_sent(database_queue, transac
 
 
 def test_the_message_is_delivered_byte_for_byte_with_its_headers(
-    database_queue, django_capture_on_commit_callbacks
+    run_worker, database_queue, django_capture_on_commit_callbacks
 ):
     """Headers such as List-Unsubscribe, Bcc recipients and non-ASCII text all arrive intact."""
     message = EmailMessage(
@@ -92,7 +89,7 @@ def test_the_message_is_delivered_byte_for_byte_with_its_headers(
 
 
 def test_a_delivery_task_run_twice_sends_the_mail_once(
-    database_queue, django_capture_on_commit_callbacks
+    run_worker, database_queue, django_capture_on_commit_callbacks
 ):
     """A task the queue hands out twice (a retry, a restarted worker) delivers one copy."""
     with django_capture_on_commit_callbacks(execute=True):
