@@ -1,8 +1,8 @@
 from smtplib import SMTPDataError
 
 import pytest
-from django.core.management import call_command
 from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

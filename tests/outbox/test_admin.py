@@ -60,7 +60,7 @@ def test_the_outbox_is_never_shown_to_readers_or_staff_without_permission():
 def test_retrying_failed_mail_sends_it_again(
     client, author, queued_mail, django_capture_on_commit_callbacks
 ):
-    """The retry action queues a failed mail from a fresh count; queued or sent mail is left alone."""
+    """Retry queues a failed mail from a fresh count of tries; sent mail is left alone."""
     failed = mail_row(status=OutgoingMail.Status.FAILED, attempts=6, last_error="refused")
     sent = mail_row(status=OutgoingMail.Status.SENT, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):

@@ -38,7 +38,7 @@ def broker(settings, queued_mail):
 
 
 def burst_worker():
-    """A worker that runs what is due, in this process (so in this test's transaction), then stops."""
+    """A worker that runs what is due in this process (this test's transaction), then stops."""
     import django_rq
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker

@@ -1,4 +1,4 @@
-"""The queue and the delivery backend are configuration; a bad value stops startup with a sentence."""
+"""The queue and the delivery backend are configuration; a bad value stops startup, saying why."""
 
 import os
 import subprocess
@@ -29,7 +29,7 @@ def test_a_redis_tasks_url_puts_the_queue_on_redis():
 
 def test_rabbitmq_is_refused_with_what_to_use_instead():
     """django-tasks-rq speaks Redis only: an amqp:// URL says so rather than failing later."""
-    with pytest.raises(ImproperlyConfigured, match="RabbitMQ.*redis://"):
+    with pytest.raises(ImproperlyConfigured, match=r"RabbitMQ.*redis://"):
         _tasks_from_url("amqp://guest@127.0.0.1:5672//")
     with pytest.raises(ImproperlyConfigured, match="TASKS_URL must start with"):
         _tasks_from_url("sqs://queue")

@@ -156,3 +156,16 @@ def test_logs_at_info_name_no_recipient(
     assert len(mail.outbox) == 1
     assert "sent" in caplog.text and "not sent" in caplog.text
     assert "private.reader" not in caplog.text
+
+
+def test_a_missing_delivery_setting_fails_the_mail_with_what_to_set(
+    run_worker, database_queue, settings, django_capture_on_commit_callbacks
+):
+    """The worker keeps running; the mail is failed with the sentence, for the author to retry."""
+    queued = queue_one(django_capture_on_commit_callbacks)
+    del settings.OUTBOX_DELIVERY_BACKEND
+    run_worker()
+    queued.refresh_from_db()
+    assert queued.status == OutgoingMail.Status.FAILED
+    assert queued.last_error.startswith("ImproperlyConfigured: Set OUTBOX_DELIVERY_BACKEND")
+    assert DBTaskResult.objects.get().status == "FAILED"
