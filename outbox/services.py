@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 # server down for a night is waited out, and the author hears of the first failure at
 # once on the admin's home page. (Postfix itself retries for 5 days: maximal_queue_lifetime.)
 MAX_ATTEMPTS = 6
+# Sent mail is kept this long for the author to look back on, then deleted: each row
+# holds a reader's address, which the site keeps no longer than it needs.
+SENT_MAIL_KEPT = timedelta(days=30)
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 RETRY_BACKOFF = 5
 
@@ -103,6 +106,9 @@ def mail_deliver(*, mail_id: int) -> bool:
         updated_at=timezone.now(),
     )
     logger.info("mail %s sent (attempt %s)", mail.pk, mail.attempts)
+    OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENT, sent_at__lt=timezone.now() - SENT_MAIL_KEPT
+    ).delete()
     return True
 
 

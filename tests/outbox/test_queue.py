@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, send_mail
 from django_tasks_db.models import DBTaskResult
+from freezegun import freeze_time
 
 from comments.models import Comment
 from outbox.models import OutgoingMail
@@ -128,3 +129,23 @@ def test_with_tasks_run_at_once_the_mail_is_sent_on_commit(
         send_mail("Now", "Sent on commit.", None, ["reader@example.com"])
     assert [message.subject for message in mail.outbox] == ["Now"]
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+
+
+def test_sent_mail_is_deleted_after_thirty_days(
+    run_worker, database_queue, django_capture_on_commit_callbacks
+):
+    """Each row holds a reader's address: sent ones are kept a month, then go at a later send."""
+    with freeze_time("2026-10-01 09:00:00"):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_mail("Old", "Sent long ago.", None, ["old@example.com"])
+        run_worker()
+    with freeze_time("2026-10-30 09:00:00"):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_mail("Recent", "Sent a month later.", None, ["recent@example.com"])
+        run_worker()
+    assert OutgoingMail.objects.count() == 2
+    with freeze_time("2026-11-01 09:00:00"):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_mail("New", "Sent today.", None, ["new@example.com"])
+        run_worker()
+    assert sorted(OutgoingMail.objects.values_list("subject", flat=True)) == ["New", "Recent"]
