@@ -9,6 +9,10 @@ PORT ?= 8000
 DEBUG ?= false
 RUN_ENV := DEBUG=$(DEBUG) PRODUCTION=false
 INSTALLED := $(VENV)/.installed
+# Mail leaves through a task worker: the database queue's unless TASKS_URL names Redis
+# (montage/settings.py); rqworker's scheduler runs the deferred retries.
+MAIL_QUEUE := $(if $(TASKS_URL),Redis queue,database queue)
+MAIL_WORKER := $(if $(TASKS_URL),rqworker default --with-scheduler,db_worker --no-reload)
 
 .PHONY: run test lint format bench clean
 
@@ -25,7 +29,9 @@ run: $(INSTALLED)
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py create_local_admin
 	@echo "Montage: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "mail: sent by the task worker ($(MAIL_QUEUE)), started beside the server and stopped with it"
+	$(RUN_ENV) $(BIN)/python manage.py $(MAIL_WORKER) & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # One pytest worker per core (pytest-xdist); `pytest tests/blog` alone runs in one process.
 test: $(INSTALLED)

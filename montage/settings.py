@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "comments",
     "site_settings",
     "blog",
+    "outbox",
     "subscriptions",
 ]
 
@@ -181,7 +182,15 @@ MONTAGE_SERVE_MEDIA = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every mail is kept in the outbox and sent by the task worker, never in a request: the
+# environment's EMAIL_BACKEND names the backend that worker delivers through.
+EMAIL_BACKEND = "outbox.backends.QueuedEmailBackend"
+OUTBOX_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if OUTBOX_DELIVERY_BACKEND == EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND names the backend that delivers mail (smtp, console...): the outbox "
+        "queue is always in front of it, so it cannot be the queue itself."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "montage@localhost")
 # The SMTP server, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -190,9 +199,33 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", False, cast=bool)
 
+
+def _tasks_from_url(url):
+    """The task queue: in the database unless TASKS_URL names a Redis broker."""
+    scheme = urlsplit(url).scheme
+    if not url:
+        return {"BACKEND": "django_tasks_db.DatabaseBackend"}, {}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django_tasks_rq.RQBackend"}, {"default": {"URL": url}}
+    if scheme in {"amqp", "amqps"}:
+        raise ImproperlyConfigured(
+            "TASKS_URL names RabbitMQ, which the task queue's broker backend "
+            "(django-tasks-rq) does not speak: use a redis:// URL, or leave TASKS_URL "
+            "unset for the database queue."
+        )
+    raise ImproperlyConfigured(
+        f"TASKS_URL must start with redis:// or rediss://, or be unset: {url!r}"
+    )
+
+
 # Slow work (mail above all) runs in a task worker, never in a reader's request.
-# Embedded default: a queue kept in the database, worked by `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Embedded default: a queue kept in the database, worked by `manage.py db_worker`;
+# TASKS_URL=redis://... puts it on Redis, worked by `manage.py rqworker --with-scheduler`
+# (the scheduler runs deferred tasks: mail's retries).
+_tasks_backend, RQ_QUEUES = _tasks_from_url(env("TASKS_URL", ""))
+TASKS = {"default": _tasks_backend}
+if RQ_QUEUES:
+    INSTALLED_APPS.append("django_rq")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["montage"]
 CRISPY_TEMPLATE_PACK = "montage"

@@ -3,8 +3,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django_rq.queues import DjangoRQ
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from rq.timeouts import TimerDeathPenalty
 
 from tests.factories import UserFactory
 
@@ -29,11 +31,40 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+class InProcessRedisQueue(DjangoRQ):
+    """RQ run synchronously from any thread (the browser tests' live server has its own):
+    RQ's default time limit uses SIGALRM, which only the main thread may set."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs, death_penalty_class=TimerDeathPenalty)
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Queued tasks run as they are enqueued, so a test sees their effect (their mail in
-    ``mail.outbox``) without a worker; tests of the queue itself choose another backend."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ``mail.outbox``) without a worker; tests of the queue itself choose another backend.
+
+    With TASKS_URL=redis://... (CI's PostgreSQL and Redis run) every task still runs at
+    once, but through Redis: RQ stores the job, runs it in this process, stores its result.
+    """
+    if settings.RQ_QUEUES:
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+        settings.RQ_QUEUES = {
+            name: config | {"ASYNC": False, "QUEUE_CLASS": InProcessRedisQueue}
+            for name, config in settings.RQ_QUEUES.items()
+        }
+    else:
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+
+
+# Mail in tests: pytest-django replaces EMAIL_BACKEND with locmem for every test, and we
+# keep it so: a test of what a mail says reads it from ``mail.outbox`` the moment it is
+# sent, whether or not its sender runs inside a transaction that a test never commits.
+# The outbox (montage's real EMAIL_BACKEND, which queues each message and has the task
+# worker deliver it) is tested on its own in tests/outbox/, through the ``queued_mail``
+# fixture there, with locmem as the backend it delivers through.
 
 
 @pytest.fixture(autouse=True)
