@@ -173,7 +173,7 @@ def related_posts(post):
         .filter(Q(tags__in=tag_ids) | Q(category_id=post.category_id))
         .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
         .order_by("-shared_tags", "-published_at")
-        .only("title", "slug", "published_at")[:RELATED_POSTS]
+        .only("title", "slug", "kind", "published_at")[:RELATED_POSTS]
     )
 
 

@@ -6,11 +6,7 @@ section starts from ``Post.objects.published()``, so a draft, scheduled or priva
 never shows, nor a category, tag or archive month that only such posts fill.
 
 A new section is a ``Section`` whose items know their address (``get_absolute_url()``)
-and carry a ``last_change``, and one line in ``SECTIONS``; for static pages, say::
-
-    class PageSitemap(Section):
-        def items(self):
-            return Page.objects.published().annotate(last_change=F("updated_at"))
+and carry a ``last_change``, and one line in ``SECTIONS``, as ``PageSitemap`` shows.
 
 Served without ``django.contrib.sites``: Django's views fall back to a ``RequestSite``,
 so addresses are absolute on the host and scheme the request came in on.
@@ -28,7 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from blog.models import Post, changed_for_readers
+from blog.models import Page, Post, changed_for_readers
 
 
 class Section(Sitemap):
@@ -36,7 +32,7 @@ class Section(Sitemap):
 
     # A sitemap file holds at most 50,000 URLs and 50 MB uncompressed (sitemaps.org,
     # https://www.sitemaps.org/protocol.html#index). Addresses here are ASCII slugs
-    # (Django's slug converter) of at most 200 characters on a host name of at most 253,
+X on a host name of at most 253,
     # so an entry stays under 600 bytes and a full file under 30 MB: the URL cap binds first.
     limit = 50_000
 
@@ -84,12 +80,25 @@ class PostSitemap(Section):
         return (
             Post.objects.published()
             .annotate(last_change=changed_for_readers())
-            .only("slug")
+            .only("slug", "kind")
             .order_by("-published_at", "-pk")
         )
 
     def get_latest_lastmod(self):
         return Post.objects.published().last_change()
+
+
+class PageSitemap(Section):
+    def items(self):
+        return (
+            Page.objects.published()
+            .annotate(last_change=changed_for_readers())
+            .only("slug", "kind")
+            .order_by("slug")
+        )
+
+    def get_latest_lastmod(self):
+        return Page.objects.published().last_change()
 
 
 class CategorySitemap(Section):
@@ -156,6 +165,7 @@ class ArchiveSitemap(Section):
 SECTIONS = {
     "home": HomeSitemap,
     "posts": PostSitemap,
+    "pages": PageSitemap,
     "archive": ArchiveSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,

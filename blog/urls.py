@@ -1,14 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from blog import feeds, sitemaps, views
 
 app_name = "blog"
 
+
+class TagSlugConverter(SlugConverter):
+    """taggit keeps letters beyond ASCII in a tag's slug ("café-müller"); so do its URLs."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(TagSlugConverter, "tag_slug")
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("posts/<slug:slug>/", views.post_detail, name="post"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<tag_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("archive/", views.ArchiveView.as_view(), name="archive"),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
@@ -29,8 +39,8 @@ urlpatterns = [
         feeds.CategoryFeed(atom=True),
         name="category_feed_atom",
     ),
-    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("tag/<slug:slug>/feed/atom/", feeds.TagFeed(atom=True), name="tag_feed_atom"),
+    path("tag/<tag_slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<tag_slug:slug>/feed/atom/", feeds.TagFeed(atom=True), name="tag_feed_atom"),
     path("posts/<slug:slug>/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
     path(
         "posts/<slug:slug>/feed/atom/",

@@ -254,8 +254,14 @@ COMMENTS_TARGET_MODELS = ["blog.Post", "blog.Page"]
 # The name the author's replies are signed with: the Site settings' public name.
 COMMENTS_AUTHOR_NAME = "site_settings.authors.public_name"
 # A person's privacy request (export, erase) covers their subscriptions too.
-COMMENTS_PRIVACY_EXPORTERS = ["subscriptions.privacy.subscriber_export"]
-COMMENTS_PRIVACY_ERASERS = ["subscriptions.privacy.subscriber_erase"]
+COMMENTS_PRIVACY_EXPORTERS = [
+    "subscriptions.privacy.subscriber_export",
+    "outbox.privacy.person_mail_export",
+]
+COMMENTS_PRIVACY_ERASERS = [
+    "subscriptions.privacy.subscriber_erase",
+    "outbox.privacy.person_mail_erase",
+]
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,6 @@
-"""A person's mail, by address: exported or erased with the rest of their data."""
+"""A person's mail, by address: exported or erased with the rest of their data, plugged
+into the comments app's privacy tools (``COMMENTS_PRIVACY_EXPORTERS`` and
+``COMMENTS_PRIVACY_ERASERS`` in montage/settings.py)."""
 
 from email.utils import parseaddr
 
@@ -16,18 +18,20 @@ def _mail_to(email):
     ]
 
 
-def person_mail_export(*, email: str) -> list[dict]:
+def person_mail_export(*, email: str) -> dict:
     """Every mail kept for ``email``: what it was, and whether it left."""
     mails = OutgoingMail.objects.filter(pk__in=_mail_to(email)).order_by("pk")
-    return [
-        {
-            "subject": mail.subject,
-            "status": mail.status,
-            "created_at": mail.created_at.isoformat(),
-            "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
-        }
-        for mail in mails
-    ]
+    return {
+        "mail": [
+            {
+                "subject": mail.subject,
+                "status": mail.status,
+                "created_at": mail.created_at.isoformat(),
+                "sent_at": mail.sent_at.isoformat() if mail.sent_at else None,
+            }
+            for mail in mails
+        ]
+    }
 
 
 def person_mail_erase(*, email: str) -> int:

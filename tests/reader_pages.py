@@ -32,5 +32,10 @@ READER_PAGES = {
     "archive month": ReaderPage("/archive/{year}/{month}/"),
     "search results": ReaderPage("/search/?q=montage"),
     "search without results": ReaderPage("/search/?q=zzzxqv"),
+    "page": ReaderPage("/about/"),
+    "categories": ReaderPage("/categories/"),
+    "tags": ReaderPage("/tags/"),
+    "subscribe": ReaderPage("/subscribe/"),
+    "subscribe, check your inbox": ReaderPage("/subscribe/check-your-inbox/"),
     "404": ReaderPage("/no-such-page/", status=404),
 }

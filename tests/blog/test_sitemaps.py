@@ -11,7 +11,13 @@ from blog import sitemaps
 from blog.models import Post
 from blog.sitemaps import Section
 from site_settings.conf import site_settings
-from tests.factories import CategoryFactory, DraftFactory, PostFactory, ScheduledFactory
+from tests.factories import (
+    CategoryFactory,
+    DraftFactory,
+    PageFactory,
+    PostFactory,
+    ScheduledFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -312,11 +318,12 @@ def test_the_longest_addresses_keep_a_full_file_under_50_mb(client, settings):
 
 @pytest.mark.parametrize("posts", [1, 12])
 def test_sitemap_query_count_does_not_grow_with_posts(client, django_assert_num_queries, posts):
-    """Few or many posts, categories, tags and months cost the sitemap the same queries."""
+    """Few or many posts, pages, categories, tags and months cost the sitemap the same."""
     for number in range(posts):
         PostFactory(published_at=_at(2020 + number % 4, 1 + number % 12), tags=[f"tag-{number}"])
+        PageFactory(slug=f"page-{number}")
     site_settings()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(reverse("blog:sitemap"))
 
 
@@ -328,8 +335,9 @@ def test_sitemap_index_query_count_does_not_grow_with_posts(
     monkeypatch.setattr(Section, "limit", 2)
     for number in range(posts):
         PostFactory(published_at=_at(2020 + number % 4, 1 + number % 12), tags=[f"tag-{number}"])
+        PageFactory(slug=f"page-{number}")
     site_settings()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(reverse("blog:sitemap"))
 
 
@@ -379,3 +387,13 @@ def test_robots_txt_lets_crawlers_read_every_public_page(client):
         reverse("blog:sitemap"),
     ]:
         assert parser.can_fetch("Googlebot", SITE + path), path
+
+
+def test_published_pages_are_listed_and_unpublished_ones_never(client):
+    """About and Contact are in the sitemap with their last change; a draft page is not."""
+    about = PageFactory(slug="about")
+    PageFactory(slug="secret-plans", status=Post.Status.DRAFT)
+    PageFactory(slug="private-notes", status=Post.Status.PRIVATE)
+    addresses = _urlset(client)
+    assert _parsed(addresses[f"{SITE}/about/"]) == about.updated_at
+    assert not [address for address in addresses if "secret" in address or "private" in address]

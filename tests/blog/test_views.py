@@ -518,3 +518,14 @@ def test_search_with_quotes_finds_the_words_inside_them(client):
         page = client.get(reverse("blog:search"), {"q": query}).content.decode()
         assert "Eye of the Tiger, the song" in page, query
         assert "Another story" not in page
+
+
+def test_a_tag_with_accents_links_from_its_post_to_its_own_page(client):
+    """A tag named “Café Müller” shows on its post, and its page lists the post."""
+    post = PostFactory(title="Dancing in the café", tags=["Café Müller"])
+    page = client.get(post.get_absolute_url()).content.decode()
+    tag_url = reverse("blog:tag", kwargs={"slug": "café-müller"})
+    assert f'href="{tag_url}"' in page
+    assert "Dancing in the café" in client.get(tag_url).content.decode()
+    assert client.get(reverse("blog:tag_feed", kwargs={"slug": "café-müller"})).status_code == 200
+    assert tag_url in client.get(reverse("blog:sitemap")).content.decode()
