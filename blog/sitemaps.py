@@ -31,9 +31,9 @@ class Section(Sitemap):
     """A part of the sitemap: a file of its own (or several) once it is an index."""
 
     # A sitemap file holds at most 50,000 URLs and 50 MB uncompressed (sitemaps.org,
-    # https://www.sitemaps.org/protocol.html#index). Addresses here are ASCII slugs
-X on a host name of at most 253,
-    # so an entry stays under 600 bytes and a full file under 30 MB: the URL cap binds first.
+    # https://www.sitemaps.org/protocol.html#index). Addresses here are ASCII slugs of at
+    # most 200 characters on a host name of at most 253, so an entry stays under 600 bytes
+    # and a full file under 30 MB: the URL cap binds first. Tags are the exception below.
     limit = 50_000
 
     @cached_property
@@ -110,6 +110,10 @@ class CategorySitemap(Section):
 
 
 class TagSitemap(Section):
+    # A tag's slug keeps letters beyond ASCII: 100 of them percent-encoded take up to
+    # 1,200 bytes, so 20,000 entries keep a file under 30 MB.
+    limit = 20_000
+
     def items(self):
         return Post.objects.published().tags_in_use()
 
@@ -176,7 +180,8 @@ SECTIONS = {
 def sitemap(request):
     """Every address in one file while they fit in one, else an index of section files."""
     sections = {name: section() for name, section in SECTIONS.items()}
-    if sum(section.paginator.count for section in sections.values()) <= Section.limit:
+    total = sum(section.paginator.count for section in sections.values())
+    if total <= Section.limit and all(s.paginator.num_pages == 1 for s in sections.values()):
         return sitemap_views.sitemap(request, sections, template_name="blog/sitemap.xml")
     # An empty section (no tag in use yet) would send crawlers to a file with no address.
     filled = {name: section for name, section in sections.items() if section.paginator.count}

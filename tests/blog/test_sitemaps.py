@@ -397,3 +397,10 @@ def test_published_pages_are_listed_and_unpublished_ones_never(client):
     addresses = _urlset(client)
     assert _parsed(addresses[f"{SITE}/about/"]) == about.updated_at
     assert not [address for address in addresses if "secret" in address or "private" in address]
+
+
+def test_more_tags_than_their_file_holds_make_the_sitemap_an_index(client, monkeypatch):
+    """Tags have a lower limit (long Unicode slugs): past it the sitemap is an index."""
+    monkeypatch.setattr(sitemaps.TagSitemap, "limit", 1)
+    PostFactory(tags=["Café Müller", "Rocky"])
+    assert f"{SITE}/sitemap-tags.xml?p=2" in _index(client)
