@@ -7,7 +7,9 @@ PORT ?= 8000
 # `make run` shows readers' own 404 and 500 pages; `make run DEBUG=true` shows Django's
 # debug pages instead. Either way it is never production: plain http, a local key.
 DEBUG ?= false
-RUN_ENV := DEBUG=$(DEBUG) PRODUCTION=false
+# Links in mail name the address `make run` serves on, unless MONTAGE_SITE_URL says another.
+MONTAGE_SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := DEBUG=$(DEBUG) PRODUCTION=false MONTAGE_SITE_URL=$(MONTAGE_SITE_URL)
 INSTALLED := $(VENV)/.installed
 # Mail leaves through a task worker: the database queue's unless TASKS_URL names Redis
 # (montage/settings.py); rqworker's scheduler runs the deferred retries.

@@ -367,6 +367,8 @@ def test_robots_txt_keeps_crawlers_out_of_admin_comment_endpoint_and_search(clie
         reverse("admin:blog_post_changelist"),
         reverse("comments:post"),
         reverse("blog:search") + "?q=rocky",
+        reverse("subscriptions:confirm", args=["a-readers-token"]),
+        reverse("subscriptions:unsubscribe", args=["a-readers-token"]),
     ]:
         assert not parser.can_fetch("Googlebot", SITE + path), path
 
@@ -385,6 +387,7 @@ def test_robots_txt_lets_crawlers_read_every_public_page(client):
         reverse("blog:categories"),
         reverse("blog:tags"),
         reverse("blog:sitemap"),
+        reverse("subscriptions:subscribe"),
     ]:
         assert parser.can_fetch("Googlebot", SITE + path), path
 
