@@ -10,6 +10,7 @@ Views compute it; templates only show it.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from site_settings.conf import site_settings
@@ -97,4 +98,13 @@ def post_page_meta(request, post, parts):
         modified_time=post.updated_at.isoformat(),
         section=post.category.name if post.category else "",
         tags=parts.tag_names,
+    )
+
+
+def static_page_meta(request, page):
+    """A page (About, Contact...): its permalink, and its opening words to describe it."""
+    return PageMeta(
+        canonical_url=canonical_url(request, page.get_absolute_url()),
+        title=page.title,
+        description=Truncator(strip_tags(page.body_html)).words(DESCRIPTION_WORDS),
     )

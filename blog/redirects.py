@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
@@ -74,11 +74,7 @@ def _repoint(old_path, new_path):
 
 
 def _tag_address(tag):
-    # taggit slugifies with allow_unicode; the tag URL takes ASCII slugs only.
-    try:
-        return reverse("blog:tag", kwargs={"slug": tag.slug})
-    except NoReverseMatch:
-        return None
+    return reverse("blog:tag", kwargs={"slug": tag.slug})
 
 
 def _seen_address(instance):

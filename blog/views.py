@@ -10,7 +10,7 @@ from taggit.models import Tag
 from blog.images import held_back_uploads
 from blog.jsonld import collection_page_data, post_page_data, website_data
 from blog.models import PICTURE, POSTER, Category, Page, Post
-from blog.page_meta import list_page_meta, page_number, post_page_meta
+from blog.page_meta import list_page_meta, page_number, post_page_meta, static_page_meta
 from blog.post_page import (
     build_parts,
     cached_parts,
@@ -291,6 +291,7 @@ def _page_response(request, page, *, preview=None):
         # A page without comments shows none of the section, unless some were
         # published before the author closed them (as a post keeps them).
         "shows_comments": page.comments_enabled or comments["count"] > 0,
+        "page_meta": static_page_meta(request, page),
     }
     response = render(request, "blog/page_detail.html", context)
     patch_vary_headers(response, ["Cookie"])

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from outbox.models import OutgoingMail
@@ -143,15 +143,24 @@ def _record_failure(mail, error, *, permanent=False):
 
 
 def _schedule_retry(mail_id, run_after):
-    """Queue the next try; where tasks run at once (no deferring), the author retries it."""
+    """Queue the next try; where tasks run at once (no deferring), the mail waits with its
+    next time until the author sends it again (``mail_retry``)."""
     if deliver_mail.get_backend().supports_defer:
         transaction.on_commit(partial(_enqueue, mail_id, run_after), robust=True)
 
 
 def mail_retry(*, mails) -> int:
-    """Send failed mail again now, from a fresh count of attempts (the admin's action)."""
-    retried = [mail.pk for mail in mails if mail.status == OutgoingMail.Status.FAILED]
-    OutgoingMail.objects.filter(pk__in=retried, status=OutgoingMail.Status.FAILED).update(
+    """Send failed mail again now, from a fresh count of attempts (the admin's action);
+    also mail waiting for a retry that no worker will run (its time has passed)."""
+    now = timezone.now()
+    waiting = Q(status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now)
+    again = Q(status=OutgoingMail.Status.FAILED) | waiting
+    retried = list(
+        OutgoingMail.objects.filter(again, pk__in=[mail.pk for mail in mails]).values_list(
+            "pk", flat=True
+        )
+    )
+    OutgoingMail.objects.filter(again, pk__in=retried).update(
         status=OutgoingMail.Status.QUEUED,
         attempts=0,
         next_attempt_at=None,

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from subscriptions.models import EMAIL_MAX
@@ -13,6 +14,8 @@ class SubscribeForm(forms.Form):
         error_messages={
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address like name@example.com."),
-            "max_length": _("An email address is at most 254 characters long."),
+            "max_length": format_lazy(
+                _("An email address is at most {most} characters long."), most=EMAIL_MAX
+            ),
         },
     )

@@ -13,7 +13,7 @@ from blog.demo import demo_load
 from blog.models import Post
 from tests.blog.images import image_bytes
 from tests.comments.helpers import comment_data
-from tests.factories import PostFactory
+from tests.factories import PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,14 @@ def test_a_long_lead_is_shortened_in_the_preview_description(client):
     tags = meta(client.get(post.get_absolute_url()).content)
     (description,) = tags["og:description"]
     assert description == " ".join(f"word{number}" for number in range(40)) + "…"
+
+
+def test_a_page_is_canonical_to_its_address_and_described_by_its_opening_words(client):
+    """About's head names its own address and its first words, for sharing as for search."""
+    PageFactory(slug="about", title="About", body="I write about **film music**. " * 30)
+    content = client.get("/about/?utm_source=x").content
+    assert canonical(content) == "http://testserver/about/"
+    tags = meta(content)
+    assert tags["og:title"] == ["About"] and tags["twitter:card"] == ["summary"]
+    assert tags["og:description"][0].startswith("I write about film music.")
+    assert tags["twitter:description"] == tags["og:description"]

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from outbox.models import OutgoingMail
-from outbox.services import MAX_ATTEMPTS, mail_deliver, retry_delay
+from outbox.services import MAX_ATTEMPTS, mail_deliver, mail_retry, retry_delay
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,21 @@ def test_a_missing_delivery_setting_fails_the_mail_with_what_to_set(
     assert queued.status == OutgoingMail.Status.FAILED
     assert queued.last_error.startswith("ImproperlyConfigured: Set OUTBOX_DELIVERY_BACKEND")
     assert DBTaskResult.objects.get().status == "FAILED"
+
+
+def test_a_retry_no_worker_will_run_can_be_sent_again_once_due(
+    queued_mail, flaky_server, django_capture_on_commit_callbacks
+):
+    """Where tasks run at once and cannot wait, a refused mail waits with its next time;
+    once that time has passed the author's "send again" sends it."""
+    flaky_server(1)
+    with freeze_time("2026-12-01 10:00:00"):
+        queued = queue_one(django_capture_on_commit_callbacks)
+    queued.refresh_from_db()
+    assert queued.status == OutgoingMail.Status.QUEUED and not mail.outbox
+    with freeze_time("2026-12-01 10:00:30"):
+        assert mail_retry(mails=[queued]) == 0
+    with freeze_time("2026-12-01 10:01:00"), django_capture_on_commit_callbacks(execute=True):
+        assert mail_retry(mails=[queued]) == 1
+    queued.refresh_from_db()
+    assert queued.status == OutgoingMail.Status.SENT and len(mail.outbox) == 1
