@@ -82,6 +82,9 @@ class ReplyWatch(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="watches")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every watch is confirmed from the mailbox, even for a confirmed address: anyone may
+    # type that address on a comment, and its owner never asked for replies to that one.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

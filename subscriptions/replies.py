@@ -19,7 +19,9 @@ def reply_notices_send(*, comment_id: int) -> int:
         return 0
     watchers = (
         Subscriber.objects.filter(
-            status=Subscriber.Status.SUBSCRIBED, watches__comment_id=reply.parent_id
+            status=Subscriber.Status.SUBSCRIBED,
+            watches__comment_id=reply.parent_id,
+            watches__confirmed_at__isnull=False,
         )
         .exclude(email__iexact=reply.email)
         .exclude(reply_notices__reply=reply)

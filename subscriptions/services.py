@@ -94,8 +94,9 @@ def _confirmation(subscriber, what):
 def reply_watch_request(*, comment: Comment) -> None:
     """The writer of ``comment`` ticked "Email me replies": watch it, once confirmed.
 
-    A confirmed address needs no second confirmation; spam and trash are never
-    watched, so the form cannot be used to mail strangers' addresses.
+    Each watch is confirmed by a link mailed to the address, even an address confirmed
+    before (anyone can type it on a comment); spam and trash are never watched, so the
+    form cannot be used to mail strangers' addresses.
     """
     if not comment.email or comment.status not in (
         Comment.Status.PENDING,
@@ -106,9 +107,8 @@ def reply_watch_request(*, comment: Comment) -> None:
         subscriber = _subscriber_for(comment.email)
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         ReplyWatch.objects.get_or_create(subscriber=subscriber, comment=comment)
-        if subscriber.status == Subscriber.Status.SUBSCRIBED:
-            return
-        subscriber.status = Subscriber.Status.WAITING
+        if subscriber.status != Subscriber.Status.SUBSCRIBED:
+            subscriber.status = Subscriber.Status.WAITING
         mail = _may_mail(subscriber, timezone.now())
         subscriber.save()
         if mail:
@@ -162,6 +162,11 @@ def subscriber_confirm(*, token: str) -> Confirmed:
         subscriber.confirmed_at = subscriber.confirmed_at or now
         if what == POSTS:
             subscriber.follows_posts = True
+        else:
+            # Only the watches this link was mailed for: not one asked for since.
+            subscriber.watches.filter(confirmed_at__isnull=True, created_at__lte=mailed_at).update(
+                confirmed_at=now
+            )
         subscriber.save()
     return Confirmed(what)
 

@@ -30,7 +30,7 @@ def _every_kind_of_email(client, settings, capture):
     with capture(execute=True):
         post.save()
     parent = CommentFactory(target=PostFactory(), email="rocky@example.com")
-    subscriber.watches.create(comment=parent)
+    subscriber.watches.create(comment=parent, confirmed_at=timezone.now())
     with capture(execute=True):
         Client().post(comment_endpoint(), comment_data(parent.target, parent=str(parent.pk)))
     with capture(execute=True):

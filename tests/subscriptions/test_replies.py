@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from freezegun import freeze_time
 
 from comments.models import Comment
 from comments.services import comment_approve, comment_mark_spam, comment_reply_as_author
@@ -56,15 +59,33 @@ def test_ticking_email_me_replies_sends_a_confirmation_first(
     assert ReplyWatch.objects.count() == 1
 
 
-def test_an_address_already_confirmed_needs_no_second_confirmation(
-    post, watched, django_capture_on_commit_callbacks
+def test_a_confirmed_address_confirms_each_comment_it_watches(
+    post, watched, settings, django_capture_on_commit_callbacks
 ):
-    """A second ticked comment from a confirmed address mails nothing, and is watched."""
-    _comment(
-        post, django_capture_on_commit_callbacks, email="adrian@example.com", notify_replies="on"
-    )
-    assert mail.outbox == []
-    assert ReplyWatch.objects.count() == 2
+    """Anyone may type a subscriber's address on a comment: replies to that comment reach
+    the subscriber only once they confirm it, from a link mailed for it."""
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=11)
+    with freeze_time(later):
+        other = _comment(
+            post,
+            django_capture_on_commit_callbacks,
+            name="Not Adrian",
+            email="adrian@example.com",
+            notify_replies="on",
+        )
+        [confirmation] = mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comments=[other])
+    replier = CommentFactory(target=post, parent=other, email="rocky@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comments=[replier])
+    assert [m for m in mail.outbox if m is not confirmation] == []
+    watch = ReplyWatch.objects.get(comment=other)
+    assert watch.confirmed_at is None
+    with freeze_time(later + datetime.timedelta(minutes=1)):
+        Client().get(path_of(confirm_link(confirmation), settings))
+    watch.refresh_from_db()
+    assert watch.confirmed_at is not None
 
 
 def test_an_unticked_comment_is_not_watched(post, django_capture_on_commit_callbacks):
