@@ -466,7 +466,13 @@ def _wrap(text, width):
 
 @transaction.atomic
 def demo_load(*, now=None):
-    """Create whichever demo posts are missing; return how many were created."""
+    """Fill a new site with the demo posts and pages; return how many were created.
+
+    Only a site without posts or pages gets them: on one in use, a demo post the author
+    deleted must not come back (with its old address, and an email to subscribers).
+    """
+    if Post.everything.exists():
+        return 0
     now = now or timezone.now()
     author = demo_author()
     categories = {

@@ -11,10 +11,11 @@
   const ROWS = `tbody > tr.form-row:not(.empty-form), ${LISTED}`;
   let dragged = null;
 
+  // A saved row: an inline's existing object, or a row of the list of pages.
+  const isSaved = (row) => row.classList.contains("has_original") || row.matches(LISTED);
   // A new row left empty must keep its initial values, or Django would validate it.
   const isFilled = (row) =>
-    row.classList.contains("has_original") ||
-    row.matches(LISTED) ||
+    isSaved(row) ||
     [...row.querySelectorAll("input, select, textarea")].some(
       (field) =>
         !["hidden", "checkbox"].includes(field.type) && !field.matches(POSITION) && field.value,
@@ -35,7 +36,7 @@
     rows.forEach((row) => {
       const position = row.querySelector(POSITION);
       const untouched = position && position.value === position.defaultValue;
-      if (untouched && !row.classList.contains("has_original") && isFilled(row)) {
+      if (untouched && !isSaved(row) && isFilled(row)) {
         position.value = next++;
       }
     });

@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from blog.demo import demo_load
 from blog.models import Page, Post
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,19 @@ def test_demo_adds_an_about_page_with_a_figure_in_the_menu(client):
     )
     assert Version.objects.get_for_object(about).count() == 1
     assert about.pk not in Post.objects.values_list("pk", flat=True)
+
+
+def test_a_demo_post_the_author_deleted_does_not_come_back(settings):
+    """make run loads the demo at each start: a site in use keeps the author's deletions,
+    and no subscriber is emailed about an old demo post."""
+    demo_load()
+    Post.objects.get(slug=ROCKY).delete()
+    assert demo_load() == 0
+    assert not Post.objects.filter(slug=ROCKY).exists()
+
+
+def test_a_site_with_posts_of_its_own_gets_no_demo():
+    """The demo fills only a new site: one with the author's own posts gets none."""
+    PostFactory(title="My first post")
+    assert demo_load() == 0
+    assert Post.objects.count() == 1

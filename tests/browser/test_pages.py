@@ -90,3 +90,26 @@ def test_dragging_a_page_up_the_list_reorders_the_menu(live_server, transactiona
     page.goto(live_server.url + "/")
     links = page.get_by_role("navigation", name="Main").get_by_role("link")
     expect(links).to_have_text(["Home", "Archive", "Now", "About", "Contact"])
+
+
+def test_typing_two_positions_in_the_list_moves_only_those_pages(
+    live_server, transactional_db, page
+):
+    """The author types new places for Contact and Now; About keeps its own."""
+    for title, position in [("About", 1), ("Contact", 5), ("Now", 5)]:
+        PageFactory(title=title, menu_position=position)
+    PageFactory(title="Draft notes", menu_position=0, in_menu=False)
+    _log_in_to_admin(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/blog/page/")
+    row = page.locator("#result_list tbody tr")
+    row.filter(has_text="Now").locator('input[name$="-menu_position"]').fill("2")
+    row.filter(has_text="Contact").locator('input[name$="-menu_position"]').fill("3")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("successfully")
+
+    assert dict(Page.objects.values_list("title", "menu_position")) == {
+        "About": 1,
+        "Now": 2,
+        "Contact": 3,
+        "Draft notes": 0,
+    }

@@ -4,11 +4,13 @@ from blog.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Add the demo posts (the Rocky IV montage and its neighbours) and pages missing."
+    help = "Fill a new site, one without posts or pages, with the demo posts and pages."
 
     def handle(self, *args, **options):
         created = demo_load()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Created {created} demo posts and pages."))
         else:
-            self.stdout.write("The demo posts and pages are already there; nothing changed.")
+            self.stdout.write(
+                "The site has posts or pages already; the demo is only for a new site."
+            )
