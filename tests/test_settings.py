@@ -78,7 +78,9 @@ def _make_run_environment(*make_args):
         ["make", "-s", "-n", "run", *make_args],
         cwd=ROOT,
         env={
-            key: value for key, value in os.environ.items() if key not in {"DEBUG", "PRODUCTION"}
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DEBUG", "PRODUCTION", "MONTAGE_SITE_URL"}
         },
         capture_output=True,
         text=True,
@@ -90,8 +92,22 @@ def _make_run_environment(*make_args):
 
 def test_make_run_runs_without_debug_pages_and_make_run_debug_true_with_them():
     """`make run` is not production and hides debug pages; DEBUG=true brings them back."""
-    assert _make_run_environment() == {"DEBUG": "false", "PRODUCTION": "false"}
-    assert _make_run_environment("DEBUG=true") == {"DEBUG": "true", "PRODUCTION": "false"}
+    site = "http://127.0.0.1:8000"
+    assert _make_run_environment() == {
+        "DEBUG": "false",
+        "PRODUCTION": "false",
+        "MONTAGE_SITE_URL": site,
+    }
+    assert _make_run_environment("DEBUG=true") == {
+        "DEBUG": "true",
+        "PRODUCTION": "false",
+        "MONTAGE_SITE_URL": site,
+    }
+
+
+def test_make_run_on_another_port_links_its_mail_to_that_port():
+    """Links in the mail `make run PORT=8123` sends name port 8123, so they open."""
+    assert _make_run_environment("PORT=8123")["MONTAGE_SITE_URL"] == "http://127.0.0.1:8123"
 
 
 def test_make_run_answers_the_sites_own_404_and_500_pages(tmp_path):
