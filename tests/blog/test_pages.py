@@ -2,6 +2,7 @@
 and never in a list of posts."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -151,6 +152,29 @@ def test_a_change_to_a_page_shows_in_the_menu_on_the_next_view(client):
     assert ">About us</a>" in client.get("/").content.decode()
     Page.objects.filter(pk=page.pk).update(in_menu=False)
     assert "About us" not in client.get("/").content.decode()
+
+
+def test_the_menu_cached_on_post_pages_follows_every_change_to_a_page(client):
+    """A post page reads the menu from the cache; a page's rename, unlisting, or
+    coming due on its scheduled time shows there on the very next view."""
+    post = PostFactory()
+    page = PageFactory(title="About")
+    scheduled = PageFactory(title="Now", published_at=timezone.now() + datetime.timedelta(hours=1))
+
+    def menu():
+        content = client.get(post.get_absolute_url()).content.decode()
+        nav = content[content.index('<nav class="site-nav"') : content.index("</nav>")]
+        return re.findall(r'<a href="/[^"]+/">([^<]+)</a>', nav)
+
+    assert "About" in menu() and "Now" not in menu()
+    page.title = "About us"
+    page.save()
+    assert "About us" in menu()
+    page.in_menu = False
+    page.save()
+    assert "About us" not in menu()
+    Post.everything.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    assert "Now" in menu()
 
 
 def test_menu_costs_one_query_however_many_pages_it_lists(client, django_assert_num_queries):
