@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from blog.models import Page
 from tests.blog.images import image_bytes
+from tests.browser.images import assert_image_shows
 from tests.browser.test_comment_journey import SCREENSHOTS, _log_in_to_admin
 from tests.factories import PageFactory
 
@@ -64,7 +65,7 @@ def test_author_writes_previews_and_publishes_a_page_a_reader_opens_from_the_men
     figure.scroll_into_view_if_needed()
     expect(figure.locator("img")).to_have_attribute("alt", "The editing desk at night")
     expect(figure.locator("figcaption")).to_have_text("Where the posts are made")
-    assert figure.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_image_shows(figure.locator("img"))
     expect(reader.locator("#comments")).to_have_count(0)
     SCREENSHOTS.mkdir(exist_ok=True)
     for scheme in ["light", "dark"]:

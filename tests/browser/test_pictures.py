@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from blog.models import Post
 from tests.blog.images import image_bytes
+from tests.browser.images import assert_image_shows
 from tests.browser.test_comment_journey import SCREENSHOTS, _log_in_to_admin
 from tests.factories import PostFactory
 
@@ -42,8 +43,7 @@ def test_author_uploads_a_picture_and_puts_it_in_the_body(media_site, open_page,
     figure.scroll_into_view_if_needed()
     expect(figure.locator("img")).to_have_attribute("alt", "Rocky on the summit, arms raised")
     expect(figure.locator("figcaption")).to_have_text("The top of the mountain")
-    loaded = figure.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
-    assert loaded
+    assert_image_shows(figure.locator("img"))
     SCREENSHOTS.mkdir(exist_ok=True)
     reader.screenshot(path=SCREENSHOTS / "picture-in-body.png", full_page=True)
 

@@ -2,6 +2,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.images import assert_image_shows
+
 ROCKY = "/posts/rocky-training-in-russia-rocky-iv/"
 NOCOOKIE_EMBED = re.compile(r"^https://www\.youtube-nocookie\.com/embed/")
 # LOOK.md, "Principles": the post page before play weighs under 50 KB of HTML+CSS+JS.
@@ -19,7 +21,7 @@ def test_reader_reaches_the_post_and_plays_the_video_from_a_chapter(demo_site, p
     figure = page.locator("figure.video[data-video]").first
     frame = figure.locator(".video__frame")
     expect(frame.locator("img.poster")).to_be_visible()
-    assert frame.locator("img.poster").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_image_shows(frame.locator("img.poster"))
     page.wait_for_load_state("load")
     assert [url for url in page.requested_urls if not url.startswith(demo_site + "/")] == []
 
