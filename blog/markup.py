@@ -121,7 +121,22 @@ def _markdown_to_html(text):
     return markdown.markdown(text or "", extensions=_markdown_extensions(), output_format="html")
 
 
-def _clean(html):
+def clean_html(html, *, for_source=False):
+    """``html`` with only what the body may show, its tags balanced.
+
+    ``for_source``: for HTML written into a post's body (an import), which is cleaned
+    again when it is shown; its ids and links stay as written so that showing it
+    gives them their prefix once.
+    """
+    if for_source:
+        return nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel=None,
+        )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -149,7 +164,7 @@ def render_markdown(text, *, pictures=None):
 
     ``pictures`` maps a number N to the picture that ``![](image:N)`` shows.
     """
-    body_html = _place_images(_clean(_markdown_to_html(text)), pictures or {})
+    body_html = _place_images(clean_html(_markdown_to_html(text)), pictures or {})
     # A table wider than a phone scrolls inside the column; a keyboard scrolls it once
     # it can take focus.
     return body_html.replace("<table>", '<table tabindex="0">')
@@ -228,7 +243,7 @@ def body_removals(text):
     its rules, keeps this true whatever the allow-lists become.
     """
     before = _Inventory(_markdown_to_html(text))
-    after = _Inventory(_clean(_markdown_to_html(text)))
+    after = _Inventory(clean_html(_markdown_to_html(text)))
     removed_tags = {tag for tag in before.tags if before.tags[tag] > after.tags[tag]}
     removals = {}
     for tag in before.tags:
@@ -272,7 +287,7 @@ def _is_on_this_site(src):
 
 
 def _image_sources(text):
-    cleaned = _clean(_markdown_to_html(text))
+    cleaned = clean_html(_markdown_to_html(text))
     return [_attributes(tag).get("src", "") for tag in _IMG.findall(cleaned)]
 
 

@@ -33,6 +33,14 @@ class Category(models.Model):
     description = models.TextField(
         blank=True, help_text=_("One or two sentences shown at the top of the category page.")
     )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The broader category this one belongs to, if any."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -226,7 +234,8 @@ class Post(models.Model):
         validators=POSITION,
         help_text=_("Order in the menu: lower comes first."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: an import keeps each post's own creation date.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     # Posts only: every list of posts (home, archives, search, feeds...) starts here.
@@ -891,3 +900,7 @@ class Redirect(models.Model):
             return self.new_path
         address = f"{path}?{query_string}" if query_string else path
         return address_carried(address, self.old_path, self.new_path)
+
+
+# Defined beside the importer that writes it; imported here so Django registers it.
+from blog.wordpress.models import ImportedItem  # noqa: E402, F401

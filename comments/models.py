@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments.options import MAX_DAYS, OPTIONS, between
@@ -93,6 +94,13 @@ class Comment(models.Model):
         SPAM = "spam", _("Spam")
         TRASH = "trash", _("Trash")
 
+    class Kind(models.TextChoices):
+        # A pingback or trackback is another site's notice that it linked here
+        # (WordPress keeps them among comments, and so do imports from it).
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
@@ -116,6 +124,7 @@ class Comment(models.Model):
     text = models.TextField(max_length=TEXT_MAX)
     text_html = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMMENT)
     is_author = models.BooleanField(
         _("by the author"),
         default=False,
@@ -130,7 +139,8 @@ class Comment(models.Model):
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: an import keeps each comment's own date.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()

@@ -10,6 +10,7 @@ is a single line fit for the terminal.
 """
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
@@ -113,14 +114,24 @@ class Item:
     comments: list[Comment] = field(default_factory=list)
 
 
-def read_export(path):
-    """Yield what the export at ``path`` holds; raise ``ExportError`` if it is not one."""
+def read_export(path, *, progress=None):
+    """Yield what the export at ``path`` holds; raise ``ExportError`` if it is not one.
+
+    ``progress(bytes_read, bytes_total)``, if given, is called after each entry.
+    """
     try:
         source = open(path, "rb")  # noqa: SIM115 (closed in the finally below)
     except OSError as error:
         raise ExportError(f"Cannot open {path}: {error.strerror}.") from None
     try:
-        yield from _read(source, path)
+        entries = _read(source, path)
+        if progress is None:
+            yield from entries
+        else:
+            total = os.fstat(source.fileno()).st_size
+            for entry in entries:
+                yield entry
+                progress(source.tell(), total)
     except DefusedXmlException:
         raise ExportError(
             f"{path} declares a DTD or entities, which a WordPress export never does: "

@@ -1,0 +1,490 @@
+"""Bring a WordPress export into Montage, item by item, without fetching anything.
+
+``import_export(path, ...)`` reads the export as a stream (``wxr``) and writes each
+post or page with its comments in one transaction, so a bad item never half-imports.
+Everything imported is recorded in ``ImportedItem`` under the export's blog address:
+a second run skips what is there and picks up what a stopped run left. A dry run does
+the same work inside a transaction that is rolled back, so its report is exact.
+
+Posts are saved as a fixture would be (``raw``): they were announced long ago on the
+old site, so the import mails no subscriber and sends no notice. Comments are written
+in bulk for the same reason.
+"""
+
+import ipaddress
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html import unescape
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from blog.forms import slug_is_the_sites_own
+from blog.models import Category, Post, Video
+from blog.redirects import redirect_add
+from blog.wordpress.content import convert
+from blog.wordpress.models import ImportedItem
+from blog.wordpress.wxr import Author, Item, Site, Term, read_export
+from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
+from comments.text import render_comment_text
+
+# WordPress's post statuses, as readers here see them: pending and private stay hidden.
+STATUSES = {
+    "publish": Post.Status.PUBLISHED,
+    "future": Post.Status.PUBLISHED,
+    "draft": Post.Status.DRAFT,
+    "pending": Post.Status.DRAFT,
+    "private": Post.Status.PRIVATE,
+}
+SKIPPED_STATUSES = {
+    "auto-draft": "an empty auto-draft",
+    "trash": "in WordPress's trash",
+    "inherit": "a revision",
+}
+COMMENT_STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.TRASH,
+    "post-trashed": Comment.Status.TRASH,
+}
+LINKBACKS = {"pingback": Comment.Kind.PINGBACK, "trackback": Comment.Kind.TRACKBACK}
+KINDS = {"post": Post.Kind.POST, "page": Post.Kind.PAGE}
+IMPORTED_REASON = "Imported from WordPress"
+
+
+@dataclass
+class Report:
+    """What an import did (or, in a dry run, would do)."""
+
+    created: Counter = field(default_factory=Counter)
+    already_there: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)
+    unknown: Counter = field(default_factory=Counter)
+    attachments: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def import_export(path, *, author=None, keep_linkbacks=True, dry_run=False, progress=None):
+    """Import the export at ``path``; raise ``wxr.ExportError`` if it is not one.
+
+    ``author``: the user every post goes to, instead of one per WordPress author.
+    ``progress(bytes_read, bytes_total)`` is called after each item.
+    """
+    report = Report(dry_run=dry_run)
+    run = _Import(report, author=author, keep_linkbacks=keep_linkbacks)
+    if dry_run:
+        with transaction.atomic():
+            run.read(path, progress)
+            transaction.set_rollback(True)
+    else:
+        run.read(path, progress)
+    return report
+
+
+class _Import:
+    def __init__(self, report, *, author, keep_linkbacks):
+        self.report = report
+        self.only_author = author
+        self.keep_linkbacks = keep_linkbacks
+        self.site = ""
+        self.users = {}
+        self.user_wp_ids = {}
+        self.categories = {}
+        self.category_parents = {}
+        self.tags = {}
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self.post_type = ContentType.objects.get_for_model(Post)
+
+    def read(self, path, progress):
+        for entry in read_export(path, progress=progress):
+            if isinstance(entry, Site):
+                self.site_start(entry)
+            elif isinstance(entry, Author):
+                self.atomically(f"author {entry.login}", self.author_import, entry)
+            elif isinstance(entry, Term):
+                self.atomically(f"term {entry.slug}", self.term_import, entry)
+            elif isinstance(entry, Item):
+                self.atomically(f"item {entry.wp_id}", self.item_import, entry)
+        self.category_parents_link()
+
+    def atomically(self, what, step, entry):
+        try:
+            with transaction.atomic():
+                step(entry)
+        except (DatabaseError, ValidationError, ValueError) as error:
+            self.report.failed.append(f"{what}: {error}")
+
+    def site_start(self, site):
+        self.site = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
+        done = ImportedItem.objects.filter(site=self.site)
+        for kind, store in (
+            (ImportedItem.Kind.CATEGORY, self.categories),
+            (ImportedItem.Kind.TAG, self.tags),
+        ):
+            store.update(done.filter(kind=kind).values_list("wp_key", "object_id"))
+
+    def record(self, kind, wp_key, target, guid="", counted_as=None):
+        ImportedItem.objects.create(
+            site=self.site,
+            kind=kind,
+            wp_key=str(wp_key)[:300],
+            guid=guid[:500],
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+            object_id=target.pk,
+        )
+        self.report.created[counted_as or kind] += 1
+
+    def recorded(self, kind, wp_key):
+        found = ImportedItem.objects.filter(site=self.site, kind=kind, wp_key=str(wp_key)[:300])
+        return found.values_list("object_id", flat=True).first()
+
+    # Authors
+
+    def author_import(self, author):
+        if self.only_author is not None:
+            self.users[author.login] = self.only_author
+            return
+        user = self.user_for(author.login, author)
+        if author.wp_id is not None:
+            self.user_wp_ids[author.wp_id] = user
+
+    def user_for(self, login, author=None):
+        if self.only_author is not None:
+            return self.only_author
+        if login in self.users:
+            return self.users[login]
+        User = get_user_model()
+        user_id = self.recorded(ImportedItem.Kind.AUTHOR, login)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            user = User.objects.filter(username=login[:150]).first()
+            if user is None:
+                user = User(username=login[:150] or "wordpress")
+                user.set_unusable_password()
+                if author is not None:
+                    user.email = author.email if _is_email(author.email) else ""
+                    full_name = f"{author.first_name} {author.last_name}".strip()
+                    user.first_name = (author.display_name or full_name or login)[:150]
+                user.save()
+            self.record(ImportedItem.Kind.AUTHOR, login, user)
+        else:
+            self.report.already_there[ImportedItem.Kind.AUTHOR] += 1
+        self.users[login] = user
+        return user
+
+    # Categories and tags
+
+    def term_import(self, term):
+        if term.taxonomy == "category":
+            self.category_import(term)
+        elif term.taxonomy == "post_tag":
+            self.tag_for(term.slug, term.name)
+        elif term.taxonomy not in ("nav_menu", "post_format"):
+            self.report.skipped[f"terms of the {term.taxonomy} taxonomy"] += 1
+
+    def category_import(self, term):
+        category = self.category_for(term.slug, term.name, term.description)
+        if term.parent_slug:
+            self.category_parents[category.pk] = _slug(term.parent_slug)
+
+    def category_for(self, slug, name, description=""):
+        slug = _slug(slug) or slugify(name) or "category"
+        key = f"category:{slug}"
+        if key in self.categories:
+            return Category.objects.get(pk=self.categories[key])
+        category = Category.objects.filter(slug=slug[:100]).first()
+        if category is None:
+            name = (unescape(name) or slug)[:100]
+            if Category.objects.filter(name=name).exists():
+                name = f"{name} ({slug})"[:100]
+            category = Category.objects.create(
+                slug=slug[:100], name=name, description=unescape(description)
+            )
+        self.record(ImportedItem.Kind.CATEGORY, key, category)
+        self.categories[key] = category.pk
+        return category
+
+    def category_parents_link(self):
+        for category_id, parent_slug in self.category_parents.items():
+            parent_id = self.categories.get(f"category:{parent_slug}")
+            if parent_id and parent_id != category_id:
+                Category.objects.filter(pk=category_id).update(parent_id=parent_id)
+
+    def tag_for(self, slug, name):
+        slug = _slug(slug, allow_unicode=True) or slugify(name, allow_unicode=True)
+        key = f"tag:{slug}"
+        if key in self.tags:
+            return self.tags[key]
+        name = (unescape(name) or slug)[:100]
+        tag = Tag.objects.filter(slug=slug[:100]).first() or Tag.objects.filter(name=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=slug[:100])
+        self.record(ImportedItem.Kind.TAG, key, tag)
+        self.tags[key] = tag.pk
+        return tag.pk
+
+    # Posts and pages
+
+    def item_import(self, item):
+        if item.post_type == "attachment":
+            if item.attachment_url:
+                self.report.attachments.append(item.attachment_url)
+            return
+        kind = KINDS.get(item.post_type)
+        if kind is None:
+            self.report.skipped[f"items of type {item.post_type}"] += 1
+            return
+        if item.status in SKIPPED_STATUSES:
+            self.report.skipped[f"{item.post_type}s {SKIPPED_STATUSES[item.status]}"] += 1
+            return
+        post_id = self.recorded(ImportedItem.Kind.POST, item.wp_id)
+        if post_id is None and item.guid:
+            post_id = (
+                ImportedItem.objects.filter(site=self.site, kind=ImportedItem.Kind.POST)
+                .filter(guid=item.guid[:500])
+                .values_list("object_id", flat=True)
+                .first()
+            )
+        if post_id is None:
+            post = self.post_create(item, kind)
+        else:
+            post = Post.everything.get(pk=post_id)
+            self.report.already_there[kind] += 1
+        self.comments_import(item, post)
+
+    def post_create(self, item, kind):
+        converted = convert(item.content)
+        self.report.unknown.update(converted.unknown)
+        status = STATUSES.get(item.status, Post.Status.DRAFT)
+        if item.status not in STATUSES:
+            self.report.skipped[f"unknown status {item.status!r}: imported as drafts"] += 1
+        if item.password:
+            status = Post.Status.PRIVATE
+            self.report.skipped["password-protected: imported as private"] += 1
+        moment = self.moment(item.date_gmt, item.date) or timezone.now()
+        lead, body = _lead_and_body(_plain(item.excerpt), converted)
+        post = Post(
+            kind=kind,
+            title=(_plain(item.title) or "(untitled)")[:200],
+            slug=self.slug_free(item, kind),
+            author=self.user_for(item.creator or "wordpress"),
+            lead=lead,
+            body=body,
+            status=status,
+            published_at=moment,
+            created_at=moment,
+            updated_at=moment,
+            comments_enabled=item.comment_status != "closed",
+            menu_position=min(max(item.menu_order, 0), 1000),
+        )
+        if kind == Post.Kind.POST:
+            post.category_id = self.item_category(item)
+        post.body_html = post.body_render()
+        post.save_base(raw=True)
+        for position, url in enumerate(converted.videos):
+            video = Video(post=post, url=url, position=position)
+            video.full_clean(exclude=["post"])
+            video.save()
+        tag_ids = [
+            self.tag_for(term.slug, term.name)
+            for term in item.terms
+            if term.taxonomy == "post_tag"
+        ]
+        if tag_ids:
+            post.tags.add(*Tag.objects.filter(pk__in=tag_ids))
+        self.record(ImportedItem.Kind.POST, item.wp_id, post, guid=item.guid, counted_as=kind)
+        if post.is_published:
+            self.old_addresses_record(item, post)
+        return post
+
+    def item_category(self, item):
+        categories = [term for term in item.terms if term.taxonomy == "category"]
+        chosen = [term for term in categories if term.slug != "uncategorized"] or categories
+        if not chosen:
+            return None
+        if len(chosen) > 1:
+            self.report.skipped["posts in several categories: filed under the first"] += 1
+        return self.category_for(chosen[0].slug, chosen[0].name).pk
+
+    def slug_free(self, item, kind):
+        slug = _slug(item.slug) or slugify(unescape(item.title)) or f"{kind}-{item.wp_id}"
+        slug = slug[:190].strip("-") or f"{kind}-{item.wp_id}"
+        candidate, number = slug, 1
+        while Post.everything.filter(slug=candidate).exists() or (
+            kind == Post.Kind.PAGE and slug_is_the_sites_own(candidate)
+        ):
+            number += 1
+            candidate = f"{slug}-{number}"
+        return candidate
+
+    def moment(self, utc, local):
+        if utc is not None:
+            return utc
+        if local is not None:
+            return timezone.make_aware(local, self.zone)
+        return None
+
+    def old_addresses_record(self, item, post):
+        new_path = post.get_absolute_url()
+        query = "page_id" if post.kind == Post.Kind.PAGE else "p"
+        old_paths = [f"/?{query}={item.wp_id}"]
+        link_path = urlsplit(item.link).path if item.link else ""
+        if link_path and link_path != "/":
+            old_paths.append(link_path if link_path.endswith("/") else f"{link_path}/")
+        for old_path in old_paths:
+            if old_path == new_path:
+                continue
+            try:
+                redirect_add(old_path=old_path, new_path=new_path, note=IMPORTED_REASON)
+            except ValidationError:
+                self.report.skipped["old addresses that cannot be redirected"] += 1
+
+    # Comments
+
+    def comments_import(self, item, post):
+        wanted = []
+        for comment in item.comments:
+            kind = LINKBACKS.get(comment.type, Comment.Kind.COMMENT)
+            if kind != Comment.Kind.COMMENT and not self.keep_linkbacks:
+                self.report.skipped[f"{kind}s"] += 1
+                continue
+            wanted.append((comment, kind))
+        if not wanted:
+            return
+        done = dict(
+            ImportedItem.objects.filter(
+                site=self.site,
+                kind=ImportedItem.Kind.COMMENT,
+                wp_key__in={
+                    str(key)
+                    for comment, _kind in wanted
+                    for key in (comment.wp_id, comment.parent_id)
+                    if key
+                },
+            ).values_list("wp_key", "object_id")
+        )
+        new = [(c, kind) for c, kind in wanted if str(c.wp_id) not in done]
+        if len(new) < len(wanted):
+            self.report.already_there[ImportedItem.Kind.COMMENT] += len(wanted) - len(new)
+        if not new:
+            return
+        rows = [self.comment_row(comment, kind, post) for comment, kind in new]
+        Comment.objects.bulk_create(rows)
+        ids = {str(comment.wp_id): row.pk for (comment, _kind), row in zip(new, rows, strict=True)}
+        ImportedItem.objects.bulk_create(
+            ImportedItem(
+                site=self.site,
+                kind=ImportedItem.Kind.COMMENT,
+                wp_key=wp_key,
+                content_type_id=ContentType.objects.get_for_model(Comment).pk,
+                object_id=pk,
+            )
+            for wp_key, pk in ids.items()
+        )
+        self.report.created[ImportedItem.Kind.COMMENT] += len(rows)
+        ids.update(done)
+        threaded = []
+        for (comment, _kind), row in zip(new, rows, strict=True):
+            parent_id = ids.get(str(comment.parent_id)) if comment.parent_id else None
+            if parent_id and parent_id != row.pk:
+                row.parent_id = parent_id
+                threaded.append(row)
+        Comment.objects.bulk_update(threaded, ["parent"])
+
+    def comment_row(self, comment, kind, post):
+        text = _comment_text(comment.content)[:TEXT_MAX]
+        user = self.user_wp_ids.get(comment.user_id) if comment.user_id else None
+        moment = self.moment(comment.date_gmt, comment.date) or post.published_at
+        return Comment(
+            content_type=self.post_type,
+            object_id=post.pk,
+            user=user,
+            is_author=user is not None and user.pk == post.author_id,
+            name=(unescape(comment.author).strip() or "Anonymous")[:NAME_MAX],
+            email=comment.email if _is_email(comment.email) else "",
+            url=comment.url[:URL_MAX] if comment.url.startswith(("http://", "https://")) else "",
+            text=text,
+            text_html=render_comment_text(text),
+            status=COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING),
+            kind=kind,
+            moderation_reason=IMPORTED_REASON,
+            ip_address=_ip(comment.ip),
+            user_agent=comment.user_agent[:500],
+            created_at=moment,
+            updated_at=moment,
+        )
+
+
+def _slug(value, *, allow_unicode=False):
+    """WordPress keeps a slug percent-encoded (``%e2%99%aa``); this one is plain."""
+    return slugify(unquote(value), allow_unicode=allow_unicode)
+
+
+def _plain(html):
+    return re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
+
+
+def _lead_and_body(excerpt, converted):
+    """The excerpt is the lead; else the first paragraph before ``<!--more-->``, or of all.
+
+    An excerpt is written apart from the post, so the whole post stays its body; a lead
+    taken from the post's own text leaves it.
+    """
+    teaser, rest = converted.more_lead, converted.body
+    if excerpt:
+        return excerpt, f"{teaser}\n\n{rest}".strip()
+    if teaser:
+        lead, teaser_rest = _first_paragraph(teaser)
+        return lead, f"{teaser_rest}\n\n{rest}".strip()
+    return _first_paragraph(rest)
+
+
+_PARAGRAPH = re.compile(r"\A\s*<p>(?P<text>.*?)</p>\s*", re.DOTALL)
+
+
+def _first_paragraph(body):
+    """A lead for a post with no excerpt: its first paragraph, taken out of the body."""
+    found = _PARAGRAPH.match(body)
+    if found:
+        return _plain(found["text"]), body[found.end() :]
+    first, _sep, rest = body.strip().partition("\n\n")
+    return _plain(first), rest
+
+
+_LINE_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+
+
+def _comment_text(html):
+    """A WordPress comment's HTML as the plain text Montage's comments are written in."""
+    text = _LINE_BREAK.sub("\n", html.replace("\r\n", "\n"))
+    return unescape(strip_tags(text)).strip()
+
+
+def _is_email(value):
+    if not value or len(value) > EMAIL_MAX:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
