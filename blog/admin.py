@@ -179,7 +179,10 @@ class PostAdmin(VersionAdmin):
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Poster"), {"fields": ["poster", "poster_alt"]}),
         (_("Filing"), {"fields": ["category", "tags"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "author", "comments_enabled"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "author", "comments_enabled", "sticky"]},
+        ),
     ]
 
     object_history_template = "admin/blog/post/object_history.html"

@@ -222,6 +222,11 @@ class Post(models.Model):
         default=True,
         help_text=_("Untick to close the discussion; published comments stay visible."),
     )
+    sticky = models.BooleanField(
+        "keep at the top",
+        default=False,
+        help_text=_("Show this post first on the home page, before newer ones."),
+    )
     comments = GenericRelation(Comment, related_query_name="post")
     kind = models.CharField(max_length=4, choices=Kind, default=Kind.POST, editable=False)
     in_menu = models.BooleanField(

@@ -70,6 +70,9 @@ class PublishedPostsMixin:
 class HomeView(PublishedPostsMixin, ListView):
     template_name = "blog/home.html"
 
+    def get_queryset(self):
+        return super().get_queryset().order_by("-sticky", "-published_at", "-id")
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(structured_data=website_data(self.request), **kwargs)
 

@@ -288,6 +288,7 @@ class _Import:
             created_at=moment,
             updated_at=moment,
             comments_enabled=item.comment_status != "closed",
+            sticky=item.is_sticky and kind == Post.Kind.POST,
             menu_position=min(max(item.menu_order, 0), 1000),
         )
         if kind == Post.Kind.POST:

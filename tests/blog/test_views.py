@@ -46,6 +46,15 @@ def test_home_lists_published_posts_newest_first(client):
     assert content.index("Newer post") < content.index("Older post")
 
 
+def test_a_post_kept_at_the_top_comes_before_newer_ones_on_the_home_page_only(client):
+    PostFactory(title="Pinned welcome", published_at=_days_ago(30), sticky=True)
+    PostFactory(title="Newer post", published_at=_days_ago(1))
+    home = client.get(reverse("blog:home")).content.decode()
+    assert home.index("Pinned welcome") < home.index("Newer post")
+    archive = client.get(reverse("blog:archive")).content.decode()
+    assert archive.index("Newer post") < archive.index("Pinned welcome")
+
+
 def test_home_hides_drafts_and_scheduled_posts(client):
     """Neither a draft nor a post scheduled for later shows on the home page."""
     PostFactory(title="Out now")
