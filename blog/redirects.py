@@ -33,6 +33,7 @@ from blog.models import (
     address_is_under,
     address_normalise,
 )
+from blog.wordpress.permalinks import montage_address
 
 
 @transaction.atomic
@@ -60,8 +61,12 @@ def redirect_remove(*, old_path):
 
 
 def _repoint(old_path, new_path):
-    # A LIKE narrows the rows (case-blind on SQLite); the exact test is in Python.
-    narrowed = Redirect.objects.filter(new_path__startswith=old_path.partition("?")[0])
+    if "?" in old_path:
+        # Nothing lies below an address with a query (/?p=12): only that address itself.
+        narrowed = Redirect.objects.filter(new_path=old_path)
+    else:
+        # A LIKE narrows the rows (case-blind on SQLite); the exact test is in Python.
+        narrowed = Redirect.objects.filter(new_path__startswith=old_path)
     pointing = [row for row in narrowed if address_is_under(row.new_path, old_path)]
     for row in pointing:
         row.new_path = address_carried(row.new_path, old_path, new_path) if new_path else ""
@@ -148,29 +153,59 @@ class RedirectMiddleware:
     """Answers a 404 from the redirect table: 301 to the new address, or 410 Gone.
 
     Listed last in ``MIDDLEWARE``, so it sees the view's 404 before CommonMiddleware
-    tries adding a slash.
+    tries adding a slash. Two kinds of old address are read before the table:
+    WordPress's grammar (``/page/2/``, ``/2016/03/``: see ``blog.wordpress.permalinks``),
+    and a query the home page does not know (``/?p=12``), which is answered before
+    the home page, as the home page would show the newest posts instead.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in {"GET", "HEAD"} and _is_an_old_query_address(request):
+            answer = self.answer(request, request.path, request.META.get("QUERY_STRING", ""))
+            if answer is not None:
+                return answer
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
-        query_string = request.META.get("QUERY_STRING", "")
-        row = Redirect.objects.for_address(request.path, query_string)
-        if row is None:
-            return response
-        if row.is_gone:
+        path, query_string = request.path, request.META.get("QUERY_STRING", "")
+        meant = montage_address(path)
+        if meant is not None:
+            path, meant_query = meant
+            query_string = "&".join(part for part in (meant_query, query_string) if part)
+        answer = self.answer(request, path, query_string, found_anyway=meant is not None)
+        return response if answer is None else answer
+
+    def answer(self, request, path, query_string, *, found_anyway=False):
+        """The answer for ``path?query_string`` from the table, or None.
+
+        ``found_anyway``: the address means a Montage one, answered even with no row.
+        """
+        row = Redirect.objects.for_address(path, query_string)
+        if row is None and not found_anyway:
+            return None
+        if row is not None and row.is_gone:
             answer = render(request, "410.html", status=410)
         else:
-            target = row.target_for(request.path, query_string)
+            if row is not None:
+                target = row.target_for(path, query_string)
+            else:
+                target = f"{path}?{query_string}" if query_string else path
             if target == request.get_full_path():
-                return response
+                return None
             answer = HttpResponsePermanentRedirect(target)
         # Browsers keep a 301 or a 410 as long as they like unless told (RFC 9110
         # §15.1: heuristically cacheable): after a slug changed back, a kept 301 would
         # send them round in a loop. Asking again costs one small request.
         patch_cache_control(answer, no_cache=True)
         return answer
+
+
+# What the home page reads from its query; any other key is an address of its own.
+HOME_QUERY_KEYS = {"page"}
+
+
+def _is_an_old_query_address(request):
+    return request.path == "/" and bool(request.GET.keys() - HOME_QUERY_KEYS)

@@ -23,16 +23,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from blog.forms import slug_is_the_sites_own
-from blog.models import Category, Post, Video
+from blog.models import Category, Post, Video, address_normalise
 from blog.redirects import redirect_add
+from blog.wordpress import permalinks
 from blog.wordpress.content import convert
 from blog.wordpress.models import ImportedItem
 from blog.wordpress.wxr import Author, Item, Site, Term, read_export
@@ -100,10 +102,12 @@ class _Import:
         self.only_author = author
         self.keep_linkbacks = keep_linkbacks
         self.site = ""
+        self.base_path = ""
         self.users = {}
         self.user_wp_ids = {}
         self.categories = {}
         self.category_parents = {}
+        self.category_terms = {}
         self.tags = {}
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.post_type = ContentType.objects.get_for_model(Post)
@@ -118,7 +122,9 @@ class _Import:
                 self.atomically(f"term {entry.slug}", self.term_import, entry)
             elif isinstance(entry, Item):
                 self.atomically(f"item {entry.wp_id}", self.item_import, entry)
-        self.category_parents_link()
+        with transaction.atomic():
+            self.category_parents_link()
+            self.category_addresses_record()
 
     def atomically(self, what, step, entry):
         try:
@@ -129,6 +135,8 @@ class _Import:
 
     def site_start(self, site):
         self.site = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
+        self.base_path = urlsplit(self.site).path.rstrip("/")
+        self.redirects_add(permalinks.site_addresses(base_path=self.base_path))
         done = ImportedItem.objects.filter(site=self.site)
         for kind, store in (
             (ImportedItem.Kind.CATEGORY, self.categories),
@@ -154,12 +162,12 @@ class _Import:
     # Authors
 
     def author_import(self, author):
-        if self.only_author is not None:
-            self.users[author.login] = self.only_author
-            return
         user = self.user_for(author.login, author)
         if author.wp_id is not None:
             self.user_wp_ids[author.wp_id] = user
+        # A one-author blog here: the author's archive is the home page.
+        address = permalinks.author_address(base_path=self.base_path, login=slugify(author.login))
+        self.redirects_add([(address, "/")])
 
     def user_for(self, login, author=None):
         if self.only_author is not None:
@@ -199,6 +207,7 @@ class _Import:
         category = self.category_for(term.slug, term.name, term.description)
         if term.parent_slug:
             self.category_parents[category.pk] = _slug(term.parent_slug)
+        self.category_terms[unquote(term.slug)] = (category, unquote(term.parent_slug))
 
     def category_for(self, slug, name, description=""):
         slug = _slug(slug) or slugify(name) or "category"
@@ -222,6 +231,20 @@ class _Import:
             parent_id = self.categories.get(f"category:{parent_slug}")
             if parent_id and parent_id != category_id:
                 Category.objects.filter(pk=category_id).update(parent_id=parent_id)
+
+    def category_addresses_record(self):
+        """``/category/parent/child/`` as WordPress wrote it, to the category's page here."""
+        pairs = []
+        for wp_slug, (category, parent_slug) in self.category_terms.items():
+            slugs = [wp_slug]
+            while parent_slug in self.category_terms and len(slugs) < 20:
+                if parent_slug in slugs:
+                    break
+                slugs.insert(0, parent_slug)
+                parent_slug = self.category_terms[parent_slug][1]
+            address = permalinks.category_address(base_path=self.base_path, slugs=slugs)
+            pairs.append((address, category.get_absolute_url()))
+        self.redirects_add(pairs)
 
     def tag_for(self, slug, name):
         slug = _slug(slug, allow_unicode=True) or slugify(name, allow_unicode=True)
@@ -339,14 +362,19 @@ class _Import:
         return None
 
     def old_addresses_record(self, item, post):
-        new_path = post.get_absolute_url()
-        query = "page_id" if post.kind == Post.Kind.PAGE else "p"
-        old_paths = [f"/?{query}={item.wp_id}"]
-        link_path = urlsplit(item.link).path if item.link else ""
-        if link_path and link_path != "/":
-            old_paths.append(link_path if link_path.endswith("/") else f"{link_path}/")
-        for old_path in old_paths:
-            if old_path == new_path:
+        addresses = permalinks.post_addresses(
+            base_path=self.base_path,
+            link=item.link,
+            slug=item.slug,
+            kind=item.post_type,
+            wp_id=item.wp_id,
+            local_date=item.date or item.date_gmt,
+        )
+        self.redirects_add((address, post.get_absolute_url()) for address in addresses)
+
+    def redirects_add(self, pairs):
+        for old_path, new_path in pairs:
+            if address_normalise(old_path) == new_path:
                 continue
             try:
                 redirect_add(old_path=old_path, new_path=new_path, note=IMPORTED_REASON)
@@ -383,7 +411,10 @@ class _Import:
         if not new:
             return
         rows = [self.comment_row(comment, kind, post) for comment, kind in new]
+        self.comment_numbers_keep([comment for comment, _kind in new], rows)
         Comment.objects.bulk_create(rows)
+        if rows and rows[0].pk is not None:
+            _sequence_reset(Comment)
         ids = {str(comment.wp_id): row.pk for (comment, _kind), row in zip(new, rows, strict=True)}
         ImportedItem.objects.bulk_create(
             ImportedItem(
@@ -404,6 +435,21 @@ class _Import:
                 row.parent_id = parent_id
                 threaded.append(row)
         Comment.objects.bulk_update(threaded, ["parent"])
+
+    def comment_numbers_keep(self, comments, rows):
+        """Each comment keeps its WordPress number, so old ``#comment-N`` links land on it.
+
+        Only when every number of the post's batch is free: a batch that mixed kept
+        numbers with new ones could be handed a kept one by the database's counter.
+        """
+        numbers = [comment.wp_id for comment in comments]
+        if not all(numbers) or len(set(numbers)) < len(numbers):
+            return
+        if Comment.objects.filter(pk__in=numbers).exists():
+            self.report.skipped["comments numbered anew (their old number is taken)"] += len(rows)
+            return
+        for number, row in zip(numbers, rows, strict=True):
+            row.pk = number
 
     def comment_row(self, comment, kind, post):
         text = _comment_text(comment.content)[:TEXT_MAX]
@@ -427,6 +473,15 @@ class _Import:
             created_at=moment,
             updated_at=moment,
         )
+
+
+def _sequence_reset(model):
+    """After rows written with their own numbers, the next new row's is past them all."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [model])
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 def _slug(value, *, allow_unicode=False):

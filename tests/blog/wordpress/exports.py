@@ -17,7 +17,7 @@ def export(body, *, version="1.2", channel_head=None):
 	<language>en-US</language>
 	<wp:wxr_version>{version}</wp:wxr_version>
 	<wp:base_site_url>https://old.example.org</wp:base_site_url>
-	<wp:base_blog_url>https://old.example.org/blog</wp:base_blog_url>
+	<wp:base_blog_url>https://old.example.org</wp:base_blog_url>
 """
     )
     return f"""<?xml version="1.0" encoding="UTF-8" ?>

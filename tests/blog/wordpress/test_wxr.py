@@ -77,7 +77,7 @@ def test_every_wxr_version_reads_the_same(tmp_path, version):
 def test_an_export_with_nothing_in_it_still_names_its_site(tmp_path):
     assert _read(tmp_path, export("")) == [
         Site("Montage on WordPress", "https://old.example.org", "https://old.example.org",
-             "https://old.example.org/blog", "1.2")
+             "https://old.example.org", "1.2")
     ]  # fmt: skip
 
 
