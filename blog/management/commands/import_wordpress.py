@@ -1,4 +1,5 @@
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +10,7 @@ from blog.wordpress.wxr import ExportError
 # Plain progress lines (not on a terminal) come this often at most.
 PLAIN_EVERY_SECONDS = 10
 PLURALS = {"category": "categories"}
+MISSING_LISTED = 50
 
 
 def _counted(count, kind):
@@ -36,12 +38,22 @@ class Command(BaseCommand):
             help="Leave out pingbacks and trackbacks (counted in the report).",
         )
         parser.add_argument(
+            "--media",
+            metavar="DIR",
+            help=(
+                "The old site's wp-content/uploads folder: featured images become posters "
+                "and images in posts become the post's own pictures. Nothing is fetched."
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Read everything and report what would be imported; write nothing.",
         )
 
-    def handle(self, *args, export, author, skip_linkbacks, dry_run, **options):
+    def handle(self, *args, export, author, skip_linkbacks, dry_run, media, **options):
+        if media and not Path(media).is_dir():
+            raise CommandError(f"--media {media}: no such folder.")
         user = None
         if author:
             user = get_user_model().objects.filter(username=author).first()
@@ -56,6 +68,7 @@ class Command(BaseCommand):
                 author=user,
                 keep_linkbacks=not skip_linkbacks,
                 dry_run=dry_run,
+                media=media,
                 progress=progress,
             )
         except ExportError as error:
@@ -85,6 +98,13 @@ class Command(BaseCommand):
                 write(f"  {count:>8,} {name}")
         if report.attachments:
             write(f"Attachments recorded, not fetched: {len(report.attachments):,}")
+        if report.missing_media:
+            missing = len(report.missing_media)
+            write(f"Not found in the media folder, or not a picture ({missing:,}):")
+            for address in report.missing_media[:MISSING_LISTED]:
+                write(f"  {address}")
+            if missing > MISSING_LISTED:
+                write(f"  … and {missing - MISSING_LISTED:,} more")
         if report.failed:
             self.stderr.write(f"Not imported, each left as it was ({len(report.failed):,}):")
             for line in report.failed:
