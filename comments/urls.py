@@ -6,4 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/", views.comment_post, name="post"),
+    path("<int:pk>/", views.comment_permalink, name="permalink"),
 ]

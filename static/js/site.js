@@ -117,6 +117,15 @@
     play.setAttribute("role", "button");
   });
   // On keydown, so that cancelling it also stops the page scrolling.
+  /* An old link to a comment (#comment-12, as WordPress wrote them) that this page of
+   * comments does not hold: the server knows which page does. */
+  var wanted = /^#comment-(\d{1,18})$/.exec(window.location.hash);
+  var comments = document.getElementById("comments");
+  if (wanted && comments && comments.dataset.commentLink && !/[?&]cpage=/.test(window.location.search)
+      && !document.getElementById(wanted[0].slice(1))) {
+    window.location.replace(comments.dataset.commentLink.replace(/0\/$/, wanted[1] + "/"));
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key === " " && event.target.closest(".video__play")) {
       event.preventDefault();

@@ -585,6 +585,24 @@ def test_reply_links_on_a_later_comment_page_stay_on_that_page(client, post, set
     assert f'name="parent" value="{second.pk}"' in content
 
 
+def test_a_comments_own_address_leads_to_the_comment_page_that_shows_it(client, post, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    CommentFactory(target=post, created_at=earlier)
+    second = CommentFactory(target=post)
+    answer = client.get(reverse("comments:permalink", args=[second.pk]))
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{second.pk}"
+
+
+def test_a_comments_address_reveals_nothing_unpublished(client, post):
+    pending = CommentFactory(target=post, status=Comment.Status.PENDING)
+    on_a_draft = CommentFactory(target=DraftFactory())
+    for comment in (pending, on_a_draft):
+        assert client.get(reverse("comments:permalink", args=[comment.pk])).status_code == 404
+    assert client.get("/comments/99999999/").status_code == 404
+
+
 def test_comments_in_right_to_left_scripts_keep_their_direction(client, post):
     CommentFactory(target=post, name="مريم", text="هذا مشهد رائع!")
     page = client.get(post.get_absolute_url()).content.decode()
