@@ -603,6 +603,14 @@ def test_a_comments_address_reveals_nothing_unpublished(client, post):
     assert client.get("/comments/99999999/").status_code == 404
 
 
+def test_a_pingback_is_shown_as_one(client, post):
+    CommentFactory(
+        target=post, kind=Comment.Kind.PINGBACK, name="Film Blog", url="https://films.example/"
+    )
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert 'rel="nofollow ugc">Film Blog</a></span> <span class="badge">Pingback</span>' in page
+
+
 def test_comments_in_right_to_left_scripts_keep_their_direction(client, post):
     CommentFactory(target=post, name="مريم", text="هذا مشهد رائع!")
     page = client.get(post.get_absolute_url()).content.decode()
