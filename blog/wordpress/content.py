@@ -32,8 +32,9 @@ class Converted:
 
     ``more_lead`` is what came before ``<!--more-->`` (empty without one); ``body`` is
     the rest. ``galleries`` holds, for each ``[gallery]`` in order, the attachment ids
-    it names (an empty tuple: the post's own attachments); the body marks its place
-    with ``gallery_marker(n)`` for the importer, which knows the attachments, to fill.
+    it names (an empty tuple: the post's own attachments). The shortcode stays in the
+    body as written, for the importer, which knows the attachments, to replace with
+    ``gallery_replace()``; where it cannot, the author still sees what was there.
     """
 
     body: str = ""
@@ -45,6 +46,12 @@ class Converted:
 
 
 GALLERY = re.compile(r"\[gallery\b[^\]\[]*\]", re.IGNORECASE)
+
+
+def gallery_ids(shortcode):
+    """The attachment ids a ``[gallery ids="3,4"]`` names, in its order; [] for none."""
+    named = re.search(r"""\bids\s*=\s*["']?([\d,\s]+)""", shortcode, re.IGNORECASE)
+    return [int(number) for number in re.findall(r"\d+", named[1])] if named else []
 
 
 def gallery_replace(body, figures):
@@ -350,8 +357,7 @@ def _shortcode(name, attributes, inner, result, written):
     if name == "caption" or name == "wp_caption":
         return _caption(attributes, inner)
     if name == "gallery":
-        ids = tuple(int(value) for value in re.findall(r"\d+", attributes.get("ids", "") or ""))
-        result.galleries.append(ids)
+        result.galleries.append(tuple(gallery_ids(written)))
         return f"\n\n<p>{written}</p>\n\n"
     if name in ("embed", "youtube", "vimeo"):
         url = (inner.strip() or attributes.get("url") or attributes.get("0") or "").strip()

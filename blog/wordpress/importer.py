@@ -23,7 +23,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.management.color import no_style
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
@@ -33,12 +32,11 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from blog.forms import slug_is_the_sites_own
-from blog.images import image_save_prepare, validate_image
-from blog.models import POSTER, Category, Picture, Post, Video, address_normalise
+from blog.models import POSTER, Category, Post, Video, address_normalise
 from blog.redirects import redirect_add
 from blog.wordpress import permalinks
-from blog.wordpress.content import GALLERY, convert, gallery_replace
-from blog.wordpress.media import Attachment, MediaFolder
+from blog.wordpress.content import GALLERY, convert, gallery_ids, gallery_replace
+from blog.wordpress.media import Attachment, MediaFolder, PostPictures
 from blog.wordpress.models import ImportedItem
 from blog.wordpress.wxr import Author, Item, Site, Term, read_export
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
@@ -412,7 +410,7 @@ class _Import:
     def attachments_place(self, waiting):
         post_id, wp_id, featured = waiting
         post = Post.everything.get(pk=post_id)
-        pictures = _Pictures(post, self.media, self.report, dry_run=self.report.dry_run)
+        pictures = PostPictures(post, self.media, self.report, dry_run=self.report.dry_run)
         pictures = pictures if self.media else None
         # The body's own images first: a figure's caption is the picture's.
         body = pictures.placed(post.body) if pictures is not None else post.body
@@ -432,9 +430,8 @@ class _Import:
     def galleries(self, body, wp_id, pictures):
         """For each ``[gallery]`` in ``body``, its pictures as HTML, or None."""
         for shortcode in GALLERY.finditer(body):
-            named = _GALLERY_IDS.search(shortcode.group(0))
-            if named:
-                ids = [int(number) for number in re.findall(r"\d+", named[1])]
+            ids = gallery_ids(shortcode.group(0))
+            if ids:
                 attachments = [self.attachments[i] for i in ids if i in self.attachments]
             else:
                 attachments = self.attachments_of.get(wp_id, [])
@@ -541,113 +538,6 @@ class _Import:
             created_at=moment,
             updated_at=moment,
         )
-
-
-class _Pictures:
-    """A post's pictures made from the uploads folder, each file once."""
-
-    def __init__(self, post, media, report, *, dry_run):
-        self.dry_run = dry_run
-        self.post = post
-        self.media = media
-        self.report = report
-        self.numbers = {}
-
-    def number_for(self, address, *, alt="", caption=""):
-        """The picture number for the file ``address`` names, made on first use."""
-        path = self.media.file_for(address)
-        if path is None:
-            self.report.missing_media.append(address)
-            return None
-        if path not in self.numbers:
-            picture = Picture(post=self.post, alt=(alt or path.stem)[:300], caption=caption[:300])
-            with path.open("rb") as file:
-                picture.image = File(file, name=path.name)
-                try:
-                    picture.full_clean(exclude=["post"])
-                except ValidationError as error:
-                    self.report.missing_media.append(f"{address}: {' '.join(error.messages)}")
-                    return None
-                # A dry run stores no file: its rows are rolled back, files would stay.
-                if not self.dry_run:
-                    picture.save()
-            self.numbers[path] = picture.number or len(self.numbers) + 1
-        return self.numbers[path]
-
-    def reference(self, attachment):
-        number = self.number_for(
-            attachment.file or attachment.url,
-            alt=attachment.description,
-            caption=attachment.caption,
-        )
-        if number is None:
-            return None
-        return format_html('<p><img src="image:{}" alt="{}"></p>', number, attachment.description)
-
-    def placed(self, body):
-        """``body`` with its images from the old site's uploads as the post's own pictures.
-
-        A figure becomes a picture with its caption; an image inside text stays there.
-        """
-
-        def figure(match):
-            image = _IMG.search(match.group(0))
-            src, alt = _attribute(image.group(0), "src"), _attribute(image.group(0), "alt")
-            if not _is_an_upload(src):
-                return match.group(0)
-            caption = _FIGCAPTION.search(match.group(0))
-            number = self.number_for(src, alt=alt, caption=_plain(caption[1]) if caption else "")
-            if number is None:
-                return match.group(0)
-            return format_html('<p><img src="image:{}" alt="{}"></p>', number, alt)
-
-        def image(match):
-            src, alt = _attribute(match.group(0), "src"), _attribute(match.group(0), "alt")
-            number = self.number_for(src, alt=alt) if _is_an_upload(src) else None
-            if number is None:
-                return match.group(0)
-            return format_html('<img src="image:{}" alt="{}">', number, alt)
-
-        body = _FIGURE_WITH_ONE_IMAGE.sub(figure, body)
-        return _IMG.sub(image, body)
-
-    def poster_set(self, attachment):
-        path = self.media.file_for(attachment.file or attachment.url)
-        if path is None:
-            self.report.missing_media.append(attachment.file or attachment.url)
-            return False
-        with path.open("rb") as file:
-            upload = File(file, name=path.name)
-            try:
-                validate_image(upload)
-            except ValidationError as error:
-                self.report.missing_media.append(f"{attachment.url}: {' '.join(error.messages)}")
-                return False
-            if self.dry_run:
-                return False
-            self.post.poster = upload
-            image_save_prepare(self.post, POSTER)
-        self.post.poster_alt = attachment.description[:300]
-        return True
-
-
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
-# A figure that holds one image (in a link or not) and perhaps a caption.
-_FIGURE_WITH_ONE_IMAGE = re.compile(
-    r"<figure\b[^>]*>(?:(?!</?figure|<img).)*<img\b[^>]*>(?:(?!</?figure|<img).)*</figure>",
-    re.IGNORECASE | re.DOTALL,
-)
-_GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""", re.IGNORECASE)
-
-
-def _attribute(tag, name):
-    found = re.search(rf"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.IGNORECASE)
-    return unescape(found[1] if found[1] is not None else found[2]) if found else ""
-
-
-def _is_an_upload(src):
-    return "/wp-content/uploads/" in src
 
 
 def _number(value):

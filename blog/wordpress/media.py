@@ -10,10 +10,16 @@ since Montage makes its own sizes.
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.utils.html import strip_tags
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.utils.html import format_html, strip_tags
+
+from blog.images import image_save_prepare, validate_image
+from blog.models import POSTER, Picture
 
 # WordPress's name for a resized copy: the original's name with "-WIDTHxHEIGHT".
 _RESIZED = re.compile(r"-\d{1,5}x\d{1,5}(?=\.[A-Za-z0-9]+$)")
@@ -79,3 +85,113 @@ def _relative(address):
     if "://" in address or address.startswith("/"):
         return ""
     return path
+
+
+class PostPictures:
+    """A post's pictures made from the uploads folder, each file once."""
+
+    def __init__(self, post, media, report, *, dry_run):
+        self.dry_run = dry_run
+        self.post = post
+        self.media = media
+        self.report = report
+        self.numbers = {}
+
+    def number_for(self, address, *, alt="", caption=""):
+        """The picture number for the file ``address`` names, made on first use."""
+        path = self.media.file_for(address)
+        if path is None:
+            self.report.missing_media.append(address)
+            return None
+        if path not in self.numbers:
+            picture = Picture(post=self.post, alt=(alt or path.stem)[:300], caption=caption[:300])
+            with path.open("rb") as file:
+                picture.image = File(file, name=path.name)
+                try:
+                    picture.full_clean(exclude=["post"])
+                except ValidationError as error:
+                    self.report.missing_media.append(f"{address}: {' '.join(error.messages)}")
+                    return None
+                # A dry run stores no file: its rows are rolled back, files would stay.
+                if not self.dry_run:
+                    picture.save()
+            self.numbers[path] = picture.number or len(self.numbers) + 1
+        return self.numbers[path]
+
+    def reference(self, attachment):
+        number = self.number_for(
+            attachment.file or attachment.url,
+            alt=attachment.description,
+            caption=attachment.caption,
+        )
+        if number is None:
+            return None
+        return format_html('<p><img src="image:{}" alt="{}"></p>', number, attachment.description)
+
+    def placed(self, body):
+        """``body`` with its images from the old site's uploads as the post's own pictures.
+
+        A figure becomes a picture with its caption; an image inside text stays there.
+        """
+
+        def figure(match):
+            image = _IMG.search(match.group(0))
+            src, alt = _attribute(image.group(0), "src"), _attribute(image.group(0), "alt")
+            if not _is_an_upload(src):
+                return match.group(0)
+            caption = _FIGCAPTION.search(match.group(0))
+            number = self.number_for(
+                src,
+                alt=alt,
+                caption=" ".join(unescape(strip_tags(caption[1])).split()) if caption else "",
+            )
+            if number is None:
+                return match.group(0)
+            return format_html('<p><img src="image:{}" alt="{}"></p>', number, alt)
+
+        def image(match):
+            src, alt = _attribute(match.group(0), "src"), _attribute(match.group(0), "alt")
+            number = self.number_for(src, alt=alt) if _is_an_upload(src) else None
+            if number is None:
+                return match.group(0)
+            return format_html('<img src="image:{}" alt="{}">', number, alt)
+
+        body = _FIGURE_WITH_ONE_IMAGE.sub(figure, body)
+        return _IMG.sub(image, body)
+
+    def poster_set(self, attachment):
+        path = self.media.file_for(attachment.file or attachment.url)
+        if path is None:
+            self.report.missing_media.append(attachment.file or attachment.url)
+            return False
+        with path.open("rb") as file:
+            upload = File(file, name=path.name)
+            try:
+                validate_image(upload)
+            except ValidationError as error:
+                self.report.missing_media.append(f"{attachment.url}: {' '.join(error.messages)}")
+                return False
+            if self.dry_run:
+                return False
+            self.post.poster = upload
+            image_save_prepare(self.post, POSTER)
+        self.post.poster_alt = attachment.description[:300]
+        return True
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.IGNORECASE | re.DOTALL)
+# A figure that holds one image (in a link or not) and perhaps a caption.
+_FIGURE_WITH_ONE_IMAGE = re.compile(
+    r"<figure\b[^>]*>(?:(?!</?figure|<img).)*<img\b[^>]*>(?:(?!</?figure|<img).)*</figure>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _attribute(tag, name):
+    found = re.search(rf"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.IGNORECASE)
+    return unescape(found[1] if found[1] is not None else found[2]) if found else ""
+
+
+def _is_an_upload(src):
+    return "/wp-content/uploads/" in src
