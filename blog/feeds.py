@@ -427,7 +427,7 @@ class PostFeed(MontageFeed):
         return Entry(
             title=post.title,
             url=url,
-            guid=tag_uri("post", post),
+            guid=post.feed_guid or tag_uri("post", post),
             description=linebreaks(post.lead, autoescape=True),
             published=post.published_at,
             updated=post.updated_at,

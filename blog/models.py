@@ -239,6 +239,9 @@ class Post(models.Model):
         validators=POSITION,
         help_text=_("Order in the menu: lower comes first."),
     )
+    # An imported post's GUID on the old site: its feeds keep giving it, so readers who
+    # followed the old feed see no old post again as new.
+    feed_guid = models.CharField(max_length=500, blank=True, editable=False)
     # Not auto_now_add: an import keeps each post's own creation date.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -330,6 +330,7 @@ class _Import:
             updated_at=moment,
             comments_enabled=item.comment_status != "closed",
             sticky=item.is_sticky and kind == Post.Kind.POST,
+            feed_guid=item.guid[:500],
             menu_position=min(max(item.menu_order, 0), 1000),
         )
         if kind == Post.Kind.POST:

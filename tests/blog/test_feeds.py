@@ -180,6 +180,16 @@ def test_guid_stays_the_same_when_a_post_is_edited_and_its_slug_changes(client):
     assert after.guidislink is False
 
 
+def test_an_imported_post_keeps_the_guid_its_old_feed_gave_it(client):
+    """Readers who followed the blog before it moved here see no old post as new."""
+    PostFactory(feed_guid="https://old.example.org/?p=42")
+    PostFactory()
+    rss = [entry.id for entry in _read(client, reverse("blog:feed")).entries]
+    atom = [entry.id for entry in _read(client, reverse("blog:feed_atom")).entries]
+    assert "https://old.example.org/?p=42" in rss and "https://old.example.org/?p=42" in atom
+    assert len(set(rss)) == 2
+
+
 @pytest.mark.parametrize("name", [*POST_FEEDS, *COMMENT_FEEDS])
 def test_every_item_has_its_own_guid(client, name):
     """No two items of a feed share an id."""

@@ -69,6 +69,7 @@ def test_the_export_arrives_with_its_authors_terms_post_and_threaded_comments(tm
     assert post.published_at == datetime.datetime(2016, 3, 14, 9, 30, tzinfo=datetime.UTC)
     assert [tag.name for tag in post.tags.all()] == ["Rocky"]
     assert post.is_published and post.sticky
+    assert post.feed_guid == "https://old.example.org/?p=42"
 
     paulie, reply = Comment.objects.order_by("pk")
     assert (paulie.name, paulie.status, paulie.parent) == ("Paulie", "approved", None)
