@@ -426,7 +426,9 @@ class _Import:
             post.body_html = post.body_render()
             fields += ["body", "body_html"]
         if fields:
-            post.save_base(raw=True, update_fields=fields)
+            # A page that was viewed while the import ran is shown anew.
+            post.updated_at = timezone.now()
+            post.save_base(raw=True, update_fields=[*fields, "updated_at"])
 
     def galleries(self, body, wp_id, pictures):
         """For each ``[gallery]`` in ``body``, its pictures as HTML, or None."""
