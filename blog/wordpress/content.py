@@ -40,6 +40,8 @@ class Converted:
     body: str = ""
     more_lead: str = ""
     videos: list[str] = field(default_factory=list)
+    # A video's caption where the post gave one (an embed block's figcaption), by URL.
+    video_titles: dict[str, str] = field(default_factory=dict)
     images: list[str] = field(default_factory=list)
     galleries: list[tuple[int, ...]] = field(default_factory=list)
     unknown: Counter = field(default_factory=Counter)
@@ -241,9 +243,12 @@ def _embed(name, attributes, html, result):
         found = re.search(r"https?://[^\s<>\"']+", html)
         url = found.group(0) if found else ""
     url = unescape(url.strip())
-    if _video_take(url, result):
-        return "\n\n"
     caption = re.search(r"<figcaption\b[^>]*>(.*?)</figcaption>", html, re.I | re.DOTALL)
+    if _video_take(url, result):
+        title = unescape(re.sub(r"<[^>]*>", "", caption.group(1))).strip() if caption else ""
+        if title:
+            result.video_titles.setdefault(url, title)
+        return "\n\n"
     if url:
         provider = attributes.get("providerNameSlug") or name.removeprefix("core-embed/")
         result.unknown[f"embed from {provider or 'an unknown site'}"] += 1

@@ -316,7 +316,11 @@ class _Import:
             status = Post.Status.PRIVATE
             self.report.skipped["password-protected: imported as private"] += 1
         moment = self.moment(item.date_gmt, item.date) or timezone.now()
-        lead, body = _lead_and_body(_plain(item.excerpt), converted)
+        if kind == Post.Kind.PAGE:
+            # A page has no lead: all of it is its body.
+            lead, body = "", f"{converted.more_lead}\n\n{converted.body}".strip()
+        else:
+            lead, body = _lead_and_body(_plain(item.excerpt), converted)
         post = Post(
             kind=kind,
             title=(_plain(item.title) or "(untitled)")[:200],
@@ -338,7 +342,10 @@ class _Import:
         post.body_html = post.body_render()
         post.save_base(raw=True)
         for position, url in enumerate(converted.videos):
-            video = Video(post=post, url=url, position=position)
+            # A video needs a title (the player's name for screen readers): its
+            # caption in the post, else the post's own title.
+            title = (converted.video_titles.get(url) or post.title)[:200]
+            video = Video(post=post, url=url, title=title, position=position)
             video.full_clean(exclude=["post"])
             video.save()
         tag_ids = [

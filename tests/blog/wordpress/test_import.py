@@ -195,3 +195,28 @@ def test_many_posts_with_comments_import_in_one_run(tmp_path):
     _import(tmp_path, "".join(many_items(30, comments_each=5)))
     assert Post.objects.count() == 30
     assert Comment.objects.filter(status="approved").count() == 150
+
+
+def test_an_embedded_video_arrives_named_by_its_caption_or_else_the_posts_title(tmp_path):
+    embed = (
+        '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video"} -->'
+        '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">'
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ</div>"
+        "<figcaption>Drago &amp; the treadmill</figcaption></figure><!-- /wp:embed -->"
+        "\n\nhttps://vimeo.com/76979871"
+    )
+    item = _item(1).replace("<p>First words of 1.</p>", embed)
+    output = _import(tmp_path, item)
+    videos = Post.objects.get().videos.order_by("position")
+    assert [(video.url, video.title) for video in videos] == [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Drago & the treadmill"),
+        ("https://vimeo.com/76979871", "Item 1"),
+    ]
+    assert "Not imported" not in output
+
+
+def test_a_page_keeps_all_its_text_as_its_body(tmp_path):
+    _import(tmp_path, _item(8, post_type="page", slug="about"))
+    page = Page.objects.get()
+    assert page.lead == ""
+    assert "First words of 8." in page.body and "More of 8." in page.body
