@@ -1,0 +1,40 @@
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.wordpress.export import export_chunks
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole site as a WordPress export (WXR 1.2), for WordPress's Tools → "
+        "Import → WordPress or another Montage: posts and pages in every status, categories, "
+        "tags, authors, comments with their threading and status, and the addresses of the "
+        "posters and pictures. Like WordPress's own export it is your backup and holds what "
+        "commenters gave you: their email and IP addresses. Keep it private."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            metavar="FILE",
+            help="Write to this file instead of standard output (replaced once complete).",
+        )
+
+    def handle(self, *args, output, **options):
+        if output is None:
+            for chunk in export_chunks():
+                self.stdout.write(chunk, ending="")
+            return
+        # Written beside the file and moved into place, so a failed export never leaves
+        # half a file where a good one was.
+        partial = f"{output}.part"
+        try:
+            with open(partial, "w", encoding="utf-8") as file:
+                for chunk in export_chunks():
+                    file.write(chunk)
+            os.replace(partial, output)
+        except OSError as error:
+            if os.path.exists(partial):
+                os.remove(partial)
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
