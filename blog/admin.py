@@ -7,11 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
@@ -55,6 +57,7 @@ from blog.revisions import (
     restored_post_keep_today,
 )
 from blog.views import page_preview, post_preview
+from blog.wordpress.export import export_chunks
 from comments.forms import plain_bounds
 from comments.models import Comment
 
@@ -186,6 +189,8 @@ class PostAdmin(VersionAdmin):
     ]
 
     object_history_template = "admin/blog/post/object_history.html"
+    # Reversion's list (with "Recover deleted") and the export link; pages share it.
+    change_list_template = "admin/blog/post/change_list.html"
     formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
 
     class Media:
@@ -296,7 +301,13 @@ class PostAdmin(VersionAdmin):
 
     def get_urls(self):
         changes = self.admin_site.admin_view(self.changes_view)
+        export = []
+        if self.kind == Post.Kind.POST:
+            # One export of the whole site, pages included: linked from the Posts list.
+            export_view = self.admin_site.admin_view(self.wordpress_export_view)
+            export = [path("export/", export_view, name="blog_post_wordpress_export")]
         return [
+            *export,
             path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 changes,
@@ -304,6 +315,25 @@ class PostAdmin(VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def may_export(self, request):
+        """The export holds drafts and commenters' addresses: for those who may see
+        posts and comments alike."""
+        return self.has_view_permission(request) and request.user.has_perm("comments.view_comment")
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"may_export": self.may_export(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def wordpress_export_view(self, request):
+        """The site as a WordPress export, streamed as it is written."""
+        if not self.may_export(request):
+            raise PermissionDenied
+        response = StreamingHttpResponse(export_chunks(), content_type="text/xml; charset=utf-8")
+        filename = f"montage-{timezone.localdate():%Y-%m-%d}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        add_never_cache_headers(response)
+        return response
 
     def history_view(self, request, object_id, extra_context=None):
         post = self.get_object(request, unquote(object_id))

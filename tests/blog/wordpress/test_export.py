@@ -11,9 +11,11 @@ from xml.etree import ElementTree
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from taggit.models import Tag
@@ -32,12 +34,14 @@ from tests.factories import (
     PostFactory,
     ScheduledFactory,
     StaffFactory,
+    UserFactory,
     VideoFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 WP = "{http://wordpress.org/export/1.2/}"
+EXPORT_URL = "admin:blog_post_wordpress_export"
 
 
 def _export(tmp_path, name="site.xml"):
@@ -339,6 +343,38 @@ def test_an_unwritable_output_is_one_clear_line_and_a_failing_exit(tmp_path):
     assert run.stderr.strip().splitlines() == [
         f"CommandError: Cannot write {missing}: No such file or directory."
     ]
+
+
+def test_the_author_downloads_the_export_from_the_posts_list(client, author):
+    PostFactory(title="Downloaded")
+    listing = client.get(reverse("admin:blog_post_changelist"))
+    assert reverse(EXPORT_URL) in listing.text
+
+    response = client.get(reverse(EXPORT_URL))
+
+    assert response.status_code == 200 and response.streaming
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="montage-{today}.xml"'
+    body = b"".join(response.streaming_content).decode()
+    assert ElementTree.fromstring(body.encode()).find("channel/item/title").text == "Downloaded"
+
+
+def test_readers_and_staff_without_the_permissions_cannot_download_it(client):
+    assert client.get(reverse(EXPORT_URL)).status_code == 302  # to the admin's login
+
+    client.force_login(UserFactory())
+    assert client.get(reverse(EXPORT_URL)).status_code == 302
+
+    staff = StaffFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="view_post"))
+    client.force_login(staff)
+    assert client.get(reverse(EXPORT_URL)).status_code == 403
+    assert reverse(EXPORT_URL) not in client.get(reverse("admin:blog_post_changelist")).text
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    staff = get_user_model().objects.get(pk=staff.pk)  # permissions are cached per object
+    client.force_login(staff)
+    assert client.get(reverse(EXPORT_URL)).status_code == 200
 
 
 def test_the_help_says_the_file_holds_commenters_addresses(capsys):
