@@ -217,6 +217,11 @@ def tag_uri(kind, obj):
     return f"tag:{host},{day}:{kind}/{obj.pk}"
 
 
+def post_guid(post):
+    """A post's GUID: the one an imported post had in its old site's feeds, if any."""
+    return post.feed_guid or tag_uri(post.kind, post)
+
+
 class MontageFeed(Feed):
     """What every feed shares; subclasses choose their ``items`` (entries) and titles.
 
@@ -427,7 +432,7 @@ class PostFeed(MontageFeed):
         return Entry(
             title=post.title,
             url=url,
-            guid=post.feed_guid or tag_uri("post", post),
+            guid=post_guid(post),
             description=linebreaks(post.lead, autoescape=True),
             published=post.published_at,
             updated=post.updated_at,

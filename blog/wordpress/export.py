@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from blog.feeds import absolute_urls, tag_uri
+from blog.feeds import absolute_urls, post_guid
 from blog.models import Category, Picture, Post, Video
 from comments.models import Comment
 from site_settings.authors import public_name
@@ -308,7 +308,7 @@ class _Export:
             f"\t\t<link>{xml_text(link)}</link>\n"
             f"\t\t<pubDate>{self.rfc822(post.published_at)}</pubDate>\n"
             f"\t\t<dc:creator>{cdata(post.author.get_username())}</dc:creator>\n"
-            f'\t\t<guid isPermaLink="false">{xml_text(tag_uri(post.kind, post))}</guid>\n'
+            f'\t\t<guid isPermaLink="false">{xml_text(post_guid(post))}</guid>\n'
             "\t\t<description></description>\n"
             f"\t\t<content:encoded>{cdata(self.content(post))}</content:encoded>\n"
             f"\t\t<excerpt:encoded>{cdata(html_text(post.lead))}</excerpt:encoded>\n"
