@@ -5,17 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.wordpress.importer import import_export
+from blog.wordpress.report import report_lines, report_sections
 from blog.wordpress.wxr import ExportError
 
 # Plain progress lines (not on a terminal) come this often at most.
 PLAIN_EVERY_SECONDS = 10
-PLURALS = {"category": "categories"}
-MISSING_LISTED = 50
-
-
-def _counted(count, kind):
-    name = kind if count == 1 else PLURALS.get(kind, f"{kind}s")
-    return f"  {count:>8,} {name}"
 
 
 class Command(BaseCommand):
@@ -78,37 +72,10 @@ class Command(BaseCommand):
         self.report_write(report)
 
     def report_write(self, report):
-        write = self.stdout.write
-        write("Dry run: nothing was written. It would import:" if report.dry_run else "Imported:")
-        if not report.created:
-            write("  nothing new")
-        for kind, count in sorted(report.created.items()):
-            write(_counted(count, kind))
-        if report.already_there:
-            write("Already imported by an earlier run, left as they are:")
-            for kind, count in sorted(report.already_there.items()):
-                write(_counted(count, kind))
-        if report.skipped:
-            write("Skipped or changed:")
-            for reason, count in report.skipped.most_common():
-                write(f"  {count:>8,} {reason}")
-        if report.unknown:
-            write("Kept in the body as they were (shortcodes and blocks Montage does not know):")
-            for name, count in report.unknown.most_common():
-                write(f"  {count:>8,} {name}")
-        if report.attachments:
-            write(f"Attachments recorded, not fetched: {len(report.attachments):,}")
-        if report.missing_media:
-            missing = len(report.missing_media)
-            write(f"Not found in the media folder, or not a picture ({missing:,}):")
-            for address in report.missing_media[:MISSING_LISTED]:
-                write(f"  {address}")
-            if missing > MISSING_LISTED:
-                write(f"  … and {missing - MISSING_LISTED:,} more")
-        if report.failed:
-            self.stderr.write(f"Not imported, each left as it was ({len(report.failed):,}):")
-            for line in report.failed:
-                self.stderr.write(f"  {line}")
+        for section in report_sections(report):
+            out = self.stderr if section.is_failure else self.stdout
+            for line in report_lines(section):
+                out.write(line)
 
 
 class _Progress:
