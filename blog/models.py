@@ -911,4 +911,4 @@ class Redirect(models.Model):
 
 
 # Defined beside the importer that writes it; imported here so Django registers it.
-from blog.wordpress.models import ImportedItem  # noqa: E402, F401
+from blog.wordpress.models import ImportedItem, ImportRun  # noqa: E402, F401

@@ -165,6 +165,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded WordPress exports wait here for the task worker (blog.wordpress.models.
+# ImportsStorage): outside MEDIA_ROOT and static files, so nothing serves them (an
+# export holds every commenter's email and IP address).
+MONTAGE_IMPORTS_ROOT = Path(env("MONTAGE_IMPORTS_ROOT", str(BASE_DIR / "var" / "imports")))
+# The largest export the admin takes; a web server in front needs as much (nginx:
+# client_max_body_size). Bigger exports go through `manage.py import_wordpress`.
+MONTAGE_IMPORT_MAX_BYTES = env("MONTAGE_IMPORT_MAX_BYTES", 512 * 1024 * 1024, cast=int)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

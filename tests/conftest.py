@@ -31,6 +31,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _imports_in_tmp(settings, tmp_path):
+    """Exports uploaded in the admin's Import from WordPress go to a throwaway folder."""
+    settings.MONTAGE_IMPORTS_ROOT = tmp_path / "imports"
+
+
 class InProcessRedisQueue(DjangoRQ):
     """RQ run synchronously from any thread (the browser tests' live server has its own):
     RQ's default time limit uses SIGALRM, which only the main thread may set."""
