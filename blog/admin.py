@@ -189,7 +189,7 @@ class PostAdmin(VersionAdmin):
     ]
 
     object_history_template = "admin/blog/post/object_history.html"
-    # Reversion's list (with "Recover deleted") and the export link; pages share it.
+    # Reversion's list (with "Recover deleted"), Import from and Export for WordPress.
     change_list_template = "admin/blog/post/change_list.html"
     formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
 
@@ -321,10 +321,6 @@ class PostAdmin(VersionAdmin):
         posts and comments alike."""
         return self.has_view_permission(request) and request.user.has_perm("comments.view_comment")
 
-    def changelist_view(self, request, extra_context=None):
-        context = {"may_export": self.may_export(request), **(extra_context or {})}
-        return super().changelist_view(request, context)
-
     def wordpress_export_view(self, request):
         """The site as a WordPress export, streamed as it is written."""
         if not self.may_export(request):
@@ -409,6 +405,16 @@ class PostAdmin(VersionAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def changelist_view(self, request, extra_context=None):
+        # Where an author moving in looks first: beside Add post.
+        may_import = self.kind == Post.Kind.POST and request.user.has_perm("blog.add_post")
+        context = {
+            "wordpress_import_url": reverse("admin:blog_importrun_add") if may_import else None,
+            "may_export": self.may_export(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
 
     def get_queryset(self, request):
         return (
@@ -562,3 +568,7 @@ class RedirectAdmin(admin.ModelAdmin):
                 Redirect.objects.filter(pk=obj.pk).update(old_path=obj.old_path)
             saved = redirect_add(old_path=obj.old_path, new_path=obj.new_path, note=obj.note)
         obj.pk, obj.created_at = saved.pk, saved.created_at
+
+
+# Import from WordPress: registered beside the importer it drives.
+from blog.wordpress import admin as wordpress_admin  # noqa: E402, F401
