@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0013_post_sticky'),
+        ('blog', '0014_post_feed_guid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
