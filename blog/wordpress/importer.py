@@ -120,6 +120,7 @@ class _Import:
         self.category_parents = {}
         self.category_terms = {}
         self.tags = {}
+        self.item_ids = set()
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.post_type = ContentType.objects.get_for_model(Post)
 
@@ -291,12 +292,19 @@ class _Import:
             self.report.skipped[f"{item.post_type}s {SKIPPED_STATUSES[item.status]}"] += 1
             return
         post_id = self.recorded(ImportedItem.Kind.POST, item.wp_id)
+        self.item_ids.add(str(item.wp_id))
         if post_id is None and item.guid:
-            post_id = (
-                ImportedItem.objects.filter(site=self.site, kind=ImportedItem.Kind.POST)
-                .filter(guid=item.guid[:500])
-                .values_list("object_id", flat=True)
-                .first()
+            # The guid finds a post whose id changed since an earlier run; a post seen in
+            # this run is another one (WordPress.com copies keep the original's guid).
+            post_id = next(
+                (
+                    object_id
+                    for object_id, wp_key in ImportedItem.objects.filter(
+                        site=self.site, kind=ImportedItem.Kind.POST, guid=item.guid[:500]
+                    ).values_list("object_id", "wp_key")
+                    if wp_key not in self.item_ids
+                ),
+                None,
             )
         if post_id is None:
             post = self.post_create(item, kind)
