@@ -287,7 +287,8 @@ def _item(element, wxr):
     )
     for child in element:
         if child.tag == "category" and child.get("domain"):
-            term = TermRef(child.get("domain"), child.get("nicename", ""), _text(child))
+            taxonomy = _ITEM_TAXONOMIES.get(child.get("domain"), child.get("domain"))
+            term = TermRef(taxonomy, child.get("nicename", ""), _text(child))
             item.terms.append(term)
         elif child.tag == wxr("postmeta"):
             key = _child(child, wxr("meta_key"))
@@ -298,6 +299,8 @@ def _item(element, wxr):
     return item
 
 
+# WXR 1.0 (WordPress 3.0 and before) filed an item's tags under domain="tag".
+_ITEM_TAXONOMIES = {"tag": "post_tag"}
 _EXCERPT_TAGS = {f"{{{namespace}}}encoded" for namespace in EXCERPT_NAMESPACES}
 
 
