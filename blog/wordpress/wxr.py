@@ -20,7 +20,12 @@ from defusedxml.ElementTree import iterparse
 # WXR's own namespace moved with each version; these two never did.
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-WXR_NAMESPACES = tuple(f"http://wordpress.org/export/1.{minor}/" for minor in range(3))
+# WordPress.com writes its exports under https (the Theme Unit Test data is one).
+WXR_NAMESPACES = tuple(
+    f"{scheme}://wordpress.org/export/1.{minor}/"
+    for minor in range(3)
+    for scheme in ("http", "https")
+)
 EXCERPT_NAMESPACES = tuple(f"{namespace}excerpt/" for namespace in WXR_NAMESPACES)
 # WordPress writes an unset date as all zeros.
 NO_DATE = "0000-00-00 00:00:00"
