@@ -19,7 +19,6 @@ from html import unescape
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -41,6 +40,7 @@ from blog.wordpress.models import ImportedItem
 from blog.wordpress.wxr import Author, Item, Site, Term, read_export
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
 from comments.text import render_comment_text
+from site_settings.conf import site_settings
 
 # WordPress's post statuses, as readers here see them: pending and private stay hidden.
 STATUSES = {
@@ -121,7 +121,8 @@ class _Import:
         self.category_terms = {}
         self.tags = {}
         self.item_ids = set()
-        self.zone = ZoneInfo(settings.TIME_ZONE)
+        # WordPress's local dates are the site's: Montage's is the author's setting.
+        self.zone = ZoneInfo(site_settings().time_zone)
         self.post_type = ContentType.objects.get_for_model(Post)
 
     def read(self, path, progress):
