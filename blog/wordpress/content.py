@@ -100,7 +100,7 @@ _SHORTCODE = re.compile(
 )
 _SHORTCODE_ATTRIBUTE = re.compile(
     r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s"']+))"""
-    r"""|"(?P<lone_double>[^"]*)"|'(?P<lone_single>[^']*)'|(?P<lone>[^\s"'=]+)"""
+    r"""|"(?P<lone_double>[^"]*)"|'(?P<lone_single>[^']*)'|(?P<lone>[^\s"'=][^\s"']*)"""
 )
 # Shortcodes that wrap content, and those that stand alone.
 _ENCLOSING = {"embed", "caption", "wp_caption", "youtube", "vimeo", "video", "audio"}

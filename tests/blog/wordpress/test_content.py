@@ -245,3 +245,10 @@ def test_thousands_of_unclosed_shortcodes_are_kept_as_written():
     content = "[caption]<img src='x.jpg'> a [embed] [/gallery] [unclosed <p>text\n\n" * 5_000
     body = convert(content).body
     assert body.count("[caption]") == 5_000 and body.count("[embed]") == 5_000
+
+
+def test_a_youtube_shortcode_with_a_watch_address_is_the_video_it_names():
+    """Jetpack's documented form: the address's own ``v=`` is not an attribute."""
+    converted = convert("[youtube https://www.youtube.com/watch?v=btPJPFnesV4&t=30s]")
+    assert converted.videos == ["https://www.youtube.com/watch?v=btPJPFnesV4&t=30s"]
+    assert converted.body == ""
