@@ -600,14 +600,19 @@ def _lead_and_body(excerpt, converted):
 
 
 _PARAGRAPH = re.compile(r"\A\s*<p>(?P<text>.*?)</p>\s*", re.DOTALL)
+_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
 
 
 def _first_paragraph(body):
     """A lead for a post with no excerpt: its first paragraph, taken out of the body."""
     found = _PARAGRAPH.match(body)
-    if found:
+    if found and not _IMAGE.search(found["text"]):
         return _plain(found["text"]), body[found.end() :]
     first, _sep, rest = body.strip().partition("\n\n")
+    if first.startswith("<"):
+        # A picture, heading or list first: as plain text it would lose its image or
+        # its shape, so it stays in the body and the lead is left for the author.
+        return "", body.strip()
     return _plain(first), rest
 
 
