@@ -616,12 +616,16 @@ def _first_paragraph(body):
     return _plain(first), rest
 
 
-_LINE_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+# WordPress shows a comment through wpautop: "<br />" and the newline after it are one
+# line break; a new paragraph is a blank line, as in Montage's comment text.
+_LINE_BREAK = re.compile(r"<br\s*/?>[ \t]*\n?", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>", re.IGNORECASE)
 
 
 def _comment_text(html):
     """A WordPress comment's HTML as the plain text Montage's comments are written in."""
-    text = _LINE_BREAK.sub("\n", html.replace("\r\n", "\n"))
+    text = _PARAGRAPH_BREAK.sub("\n\n", html.replace("\r\n", "\n"))
+    text = _LINE_BREAK.sub("\n", text)
     return unescape(strip_tags(text)).strip()
 
 
