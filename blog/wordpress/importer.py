@@ -11,6 +11,7 @@ old site, so the import mails no subscriber and sends no notice. Comments are wr
 in bulk for the same reason.
 """
 
+import hashlib
 import ipaddress
 import re
 from collections import Counter, defaultdict
@@ -221,11 +222,11 @@ class _Import:
     def category_import(self, term):
         category = self.category_for(term.slug, term.name, term.description)
         if term.parent_slug:
-            self.category_parents[category.pk] = _slug(term.parent_slug)
+            self.category_parents[category.pk] = _category_slug(term.parent_slug, "")
         self.category_terms[unquote(term.slug)] = (category, unquote(term.parent_slug))
 
     def category_for(self, slug, name, description=""):
-        slug = _slug(slug) or slugify(name) or "category"
+        slug = _category_slug(slug, name)
         key = f"category:{slug}"
         if key in self.categories:
             return Category.objects.get(pk=self.categories[key])
@@ -573,6 +574,19 @@ def _sequence_reset(model):
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def _category_slug(slug, name):
+    """A category's address here, which must be ASCII (``<slug:slug>`` in blog/urls.py).
+
+    A name in Cyrillic or Japanese leaves nothing for slugify, so two such categories
+    would become one: a short digest of WordPress's own slug keeps them apart.
+    """
+    plain = _slug(slug) or slugify(name)
+    if plain or not (slug or name):
+        return plain or "category"
+    own = unquote(slug) or name
+    return f"category-{hashlib.sha1(own.encode()).hexdigest()[:8]}"
 
 
 def _slug(value, *, allow_unicode=False):
