@@ -518,10 +518,6 @@ def test_duplicate_slugs_each_get_their_own_address(tmp_path, client):
     assert "The draft." not in client.get("/montage-3/").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The redirect middleware answers 404s only, and / with ?p=… is the home page",
-)
 def test_a_plain_wordpress_address_leads_to_the_imported_post(tmp_path, client):
     """WordPress's default "Plain" permalinks are /?p=N and /?page_id=N."""
     _run_text(tmp_path, export(_post(1, slug="hello") + _post(2, slug="about", post_type="page")))
@@ -560,9 +556,10 @@ def test_two_thousand_comments_import_in_a_bounded_number_of_queries(
     )
     path = tmp_path / "busy.xml"
     path.write_text(export(_post(1, comments=comments)), encoding="utf-8")
-    # 38 with 20 comments, 89 with 2,000 on SQLite, whose 999-variable limit splits each
-    # bulk write into batches; a query per comment would be thousands.
-    with django_assert_max_num_queries(100):
+    # 155 on SQLite: about 60 record the site's and the post's old addresses, and the
+    # 999-variable limit splits each bulk write into batches of 50 or so comments. A
+    # query per comment would be thousands.
+    with django_assert_max_num_queries(170):
         report = import_export(path)
     assert report.created["comment"] == 2000 and not report.failed
     assert Comment.objects.filter(parent__isnull=False).count() == 1000
