@@ -293,8 +293,8 @@ class _Import:
         if item.status in SKIPPED_STATUSES:
             self.report.skipped[f"{item.post_type}s {SKIPPED_STATUSES[item.status]}"] += 1
             return
-        post_id = self.recorded(ImportedItem.Kind.POST, item.wp_id)
-        self.item_ids.add(str(item.wp_id))
+        post_id = self.recorded(ImportedItem.Kind.POST, _item_key(item))
+        self.item_ids.add(_item_key(item))
         if post_id is None and item.guid:
             # The guid finds a post whose id changed since an earlier run; a post seen in
             # this run is another one (WordPress.com copies keep the original's guid).
@@ -365,7 +365,7 @@ class _Import:
         ]
         if tag_ids:
             post.tags.add(*Tag.objects.filter(pk__in=tag_ids))
-        self.record(ImportedItem.Kind.POST, item.wp_id, post, guid=item.guid, counted_as=kind)
+        self.record(ImportedItem.Kind.POST, _item_key(item), post, guid=item.guid, counted_as=kind)
         if post.is_published:
             self.old_addresses_record(item, post)
         return post
@@ -469,38 +469,36 @@ class _Import:
     # Comments
 
     def comments_import(self, item, post):
-        wanted = []
-        for comment in item.comments:
+        wanted = []  # (comment, kind, key)
+        for index, comment in enumerate(item.comments):
             kind = LINKBACKS.get(comment.type, Comment.Kind.COMMENT)
             if kind != Comment.Kind.COMMENT and not self.keep_linkbacks:
                 self.report.skipped[f"{kind}s"] += 1
                 continue
-            wanted.append((comment, kind))
+            # An export from elsewhere may number nothing: its place then names it.
+            key = str(comment.wp_id) if comment.wp_id else f"{_item_key(item)}#{index}"
+            wanted.append((comment, kind, key[:300]))
         if not wanted:
             return
+        parent_keys = {str(comment.parent_id) for comment, _kind, _key in wanted}
         done = dict(
             ImportedItem.objects.filter(
                 site=self.site,
                 kind=ImportedItem.Kind.COMMENT,
-                wp_key__in={
-                    str(key)
-                    for comment, _kind in wanted
-                    for key in (comment.wp_id, comment.parent_id)
-                    if key
-                },
+                wp_key__in={key for _comment, _kind, key in wanted} | parent_keys - {"0"},
             ).values_list("wp_key", "object_id")
         )
-        new = [(c, kind) for c, kind in wanted if str(c.wp_id) not in done]
+        new = [entry for entry in wanted if entry[2] not in done]
         if len(new) < len(wanted):
             self.report.already_there[ImportedItem.Kind.COMMENT] += len(wanted) - len(new)
         if not new:
             return
-        rows = [self.comment_row(comment, kind, post) for comment, kind in new]
-        self.comment_numbers_keep([comment for comment, _kind in new], rows)
+        rows = [self.comment_row(comment, kind, post) for comment, kind, _key in new]
+        self.comment_numbers_keep([comment for comment, _kind, _key in new], rows)
         Comment.objects.bulk_create(rows)
         if rows and rows[0].pk is not None:
             _sequence_reset(Comment)
-        ids = {str(comment.wp_id): row.pk for (comment, _kind), row in zip(new, rows, strict=True)}
+        ids = {key: row.pk for (_comment, _kind, key), row in zip(new, rows, strict=True)}
         ImportedItem.objects.bulk_create(
             ImportedItem(
                 site=self.site,
@@ -514,7 +512,7 @@ class _Import:
         self.report.created[ImportedItem.Kind.COMMENT] += len(rows)
         ids.update(done)
         threaded = []
-        for (comment, _kind), row in zip(new, rows, strict=True):
+        for (comment, _kind, _key), row in zip(new, rows, strict=True):
             parent_id = ids.get(str(comment.parent_id)) if comment.parent_id else None
             if parent_id and parent_id != row.pk:
                 row.parent_id = parent_id
@@ -558,6 +556,14 @@ class _Import:
             created_at=moment,
             updated_at=moment,
         )
+
+
+def _item_key(item):
+    """What names a post or page across runs: its WordPress id, or where it has none (an
+    export written by another tool), its guid or address."""
+    if item.wp_id:
+        return str(item.wp_id)
+    return "guid:" + (item.guid or item.link or f"{item.title}|{item.date}")[:290]
 
 
 def _number(value):

@@ -220,3 +220,24 @@ def test_a_page_keeps_all_its_text_as_its_body(tmp_path):
     page = Page.objects.get()
     assert page.lead == ""
     assert "First words of 8." in page.body and "More of 8." in page.body
+
+
+def test_an_export_that_numbers_nothing_still_brings_every_post_and_comment_once(tmp_path):
+    """Other tools write WXR without wp:post_id or wp:comment_id."""
+    unnumbered = "".join(
+        f"""<item><title>Loose {n}</title><link>https://old.example.org/loose-{n}/</link>
+        <guid isPermaLink="false">https://old.example.org/loose-{n}</guid>
+        <content:encoded><![CDATA[<p>Text {n}.</p>]]></content:encoded>
+        <wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
+        <wp:comment><wp:comment_author>A {n}</wp:comment_author>
+            <wp:comment_content>First on {n}</wp:comment_content>
+            <wp:comment_approved>1</wp:comment_approved></wp:comment>
+        <wp:comment><wp:comment_author>B {n}</wp:comment_author>
+            <wp:comment_content>Second on {n}</wp:comment_content>
+            <wp:comment_approved>1</wp:comment_approved></wp:comment></item>"""
+        for n in (1, 2)
+    )
+    _import(tmp_path, unnumbered)
+    _import(tmp_path, unnumbered)
+    assert sorted(Post.objects.values_list("title", flat=True)) == ["Loose 1", "Loose 2"]
+    assert Comment.objects.count() == 4
