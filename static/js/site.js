@@ -1,12 +1,11 @@
-/* Montage's one script. It only enhances pages that work without it.
- *
- * Video: a click-to-play facade and soundtrack seeking.
- * Until the reader presses play, the page holds only a local poster and a link to the
- * video's own page, so no third-party byte is loaded. Pressing play (or a track's time)
- * swaps in the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1), sized
- * by the same box so nothing moves. The server writes every player URL; this script only
- * decides when to load one.
- */
+// Montage's one script. It only enhances pages that work without it.
+//
+// Video: a click-to-play facade and soundtrack seeking.
+// Until the reader presses play, the page holds only a local poster and a link to the
+// video's own page, so no third-party byte is loaded. Pressing play (or a track's time)
+// swaps in the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1), sized
+// by the same box so nothing moves. The server writes every player URL; this script only
+// decides when to load one.
 (function () {
   "use strict";
 
@@ -111,21 +110,21 @@
     window.addEventListener("load", function () { summary.focus(); });
   }
 
+  // An old link to a comment (#comment-12, as WordPress wrote them) that this page of
+  // comments does not hold: the server knows which page does, and is asked only once.
+  var comments = document.getElementById("comments");
+  var wanted = /^#comment-(\d{1,18})$/.exec(location.hash);
+  if (wanted && comments && !/[?&]cpage=/.test(location.search) &&
+      !document.getElementById(wanted[0].slice(1))) {
+    location.replace(comments.dataset.commentLink.replace(/0\/$/, wanted[1] + "/"));
+  }
+
   // With this script the play link plays in place, so it is a button, which Space
   // presses as well as Enter (a link only follows Enter).
   document.querySelectorAll(".video__play").forEach(function (play) {
     play.setAttribute("role", "button");
   });
   // On keydown, so that cancelling it also stops the page scrolling.
-  /* An old link to a comment (#comment-12, as WordPress wrote them) that this page of
-   * comments does not hold: the server knows which page does. */
-  var wanted = /^#comment-(\d{1,18})$/.exec(window.location.hash);
-  var comments = document.getElementById("comments");
-  if (wanted && comments && comments.dataset.commentLink && !/[?&]cpage=/.test(window.location.search)
-      && !document.getElementById(wanted[0].slice(1))) {
-    window.location.replace(comments.dataset.commentLink.replace(/0\/$/, wanted[1] + "/"));
-  }
-
   document.addEventListener("keydown", function (event) {
     if (event.key === " " && event.target.closest(".video__play")) {
       event.preventDefault();
