@@ -45,6 +45,7 @@ class Converted:
     images: list[str] = field(default_factory=list)
     galleries: list[tuple[int, ...]] = field(default_factory=list)
     unknown: Counter = field(default_factory=Counter)
+    hidden: list[str] = field(default_factory=list)
 
 
 GALLERY = re.compile(r"\[gallery\b[^\]\[]*\]", re.IGNORECASE)
@@ -141,7 +142,8 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 def convert(content):
     """``content`` (a WordPress post's ``content:encoded``) as a ``Converted``."""
     result = Converted()
-    text = (content or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = (content or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub("[\x00\ue000\ue001]", "", text)
     text = _NEXTPAGE.sub("\n\n", text)
     teaser, more, rest = _more_split(text)
     if more:
@@ -176,7 +178,9 @@ def _convert_part(text, result):
     text = _video_lines_take(text, result)
     text = _HTML_COMMENT.sub("", text)
     text = _OLD_TAG.sub(lambda match: f"<{match[1]}{_OLD_TAGS[match[2].lower()]}{match[3]}>", text)
-    return _tidy(_EMPTY_PARAGRAPH.sub("", clean_html(text, for_source=True)))
+    text = _EMPTY_PARAGRAPH.sub("", clean_html(text, for_source=True))
+    text = _HIDDEN_PARAGRAPH.sub(r"\1", text)
+    return _tidy(_HIDDEN.sub(lambda match: _note(result.hidden[int(match[1])]), text))
 
 
 # Block editor
@@ -211,8 +215,8 @@ def _blocks_unwrap(text, result):
             result.unknown[f"block {delimiter['name']}"] += 1
         if delimiter["void"]:
             if name in DYNAMIC_BLOCKS or not known:
-                what = escape(delimiter["name"])
-                pieces.append(f"\n\n<p>(WordPress block “{what}”, not imported)</p>\n\n")
+                what = f"WordPress block “{delimiter['name']}”, not imported"
+                pieces.append(f"\n\n{_hidden(what, result)}\n\n")
             continue
         depth += 1
         if _is_embed(name):
@@ -319,7 +323,8 @@ def _shortcodes_convert(text, result):
             out.append(match.group(0)[1:-1])
             continue
         if match["closer"]:
-            out.append(match.group(0))
+            # Only ever WordPress's: the end of a shortcode it would have run.
+            out.append(_hidden(match.group(0), result))
             if name in _ENCLOSING:
                 result.unknown[f"shortcode [/{name}] without its opening"] += 1
             continue
@@ -330,10 +335,14 @@ def _shortcodes_convert(text, result):
             inner = text[position : closing.start()]
             position = closing.end()
         if inner is None and name not in _STANDALONE:
-            out.append(match.group(0))
             if match["attributes"].strip() or "-" in name or "_" in name or closed_later:
                 # ``[contact-form id="1"]`` is a shortcode; ``[sic]`` in a sentence is not.
+                # Its words are for WordPress, not readers, and may hold what was never
+                # shown (``to="me@…"``): the author finds it in the body, readers don't.
                 result.unknown[f"shortcode [{match['name']}]"] += 1
+                out.append(_hidden(match.group(0), result))
+            else:
+                out.append(match.group(0))
             continue
         attributes = _shortcode_attributes(match["attributes"])
         out.append(_shortcode(name, attributes, inner or "", result, match.group(0)))
@@ -446,6 +455,22 @@ def _players_take(text, result):
         return _link_paragraph(source) if source.startswith(("http://", "https://")) else ""
 
     return _PLAYER.sub(take, text)
+
+
+# What the body keeps for the author but shows no reader: an HTML comment, which the
+# body's cleaner leaves out of the page. Marked while the HTML is worked on, since that
+# cleaning would take the comment out of the body too.
+_HIDDEN = re.compile("\ue000(\\d+)\ue001")
+_HIDDEN_PARAGRAPH = re.compile("<p>\\s*(\ue000\\d+\ue001)\\s*</p>")
+
+
+def _hidden(text, result):
+    result.hidden.append(text)
+    return f"\ue000{len(result.hidden) - 1}\ue001"
+
+
+def _note(text):
+    return f"<!-- {text.replace('--', '- -')} -->"
 
 
 def _link_paragraph(url, *, label=None):

@@ -621,13 +621,19 @@ def _lead_and_body(excerpt, converted):
 
 _PARAGRAPH = re.compile(r"\A\s*<p>(?P<text>.*?)</p>\s*", re.DOTALL)
 _IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+_ADDRESS_ONLY = re.compile(r"(?:https?://|www\.)\S+")
 
 
 def _first_paragraph(body):
     """A lead for a post with no excerpt: its first paragraph, taken out of the body."""
     found = _PARAGRAPH.match(body)
     if found and not _IMAGE.search(found["text"]):
-        return _plain(found["text"]), body[found.end() :]
+        lead = _plain(found["text"])
+        # A paragraph that is only an address, or only what readers are not shown (a
+        # shortcode Montage does not know), says nothing on the home page.
+        if not lead or _ADDRESS_ONLY.fullmatch(lead):
+            return "", body.strip()
+        return lead, body[found.end() :]
     first, _sep, rest = body.strip().partition("\n\n")
     if first.startswith("<"):
         # A picture, heading or list first: as plain text it would lose its image or
