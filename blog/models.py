@@ -241,7 +241,7 @@ class Post(models.Model):
     )
     # An imported post's GUID on the old site: its feeds keep giving it, so readers who
     # followed the old feed see no old post again as new.
-    feed_guid = models.CharField(max_length=500, blank=True, editable=False)
+    feed_guid = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
     # Not auto_now_add: an import keeps each post's own creation date.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -31,6 +31,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from blog.feeds import post_with_guid
 from blog.forms import slug_is_the_sites_own
 from blog.models import POSTER, Category, Post, Video, address_normalise
 from blog.redirects import redirect_add
@@ -120,6 +121,7 @@ class _Import:
         self.categories = {}
         self.category_parents = {}
         self.category_terms = {}
+        self.posts_made = set()
         self.tags = {}
         self.item_ids = set()
         # WordPress's local dates are the site's: Montage's is the author's setting.
@@ -160,7 +162,8 @@ class _Import:
         ):
             store.update(done.filter(kind=kind).values_list("wp_key", "object_id"))
 
-    def record(self, kind, wp_key, target, guid="", counted_as=None):
+    def record(self, kind, wp_key, target, guid="", counted_as=None, *, was_here=False):
+        """Remember what ``wp_key`` became; ``was_here``: it was found, not made."""
         ImportedItem.objects.create(
             site=self.site,
             kind=kind,
@@ -169,7 +172,8 @@ class _Import:
             content_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
             object_id=target.pk,
         )
-        self.report.created[counted_as or kind] += 1
+        counts = self.report.already_there if was_here else self.report.created
+        counts[counted_as or kind] += 1
 
     def recorded(self, kind, wp_key):
         found = ImportedItem.objects.filter(site=self.site, kind=kind, wp_key=str(wp_key)[:300])
@@ -195,6 +199,7 @@ class _Import:
         user = User.objects.filter(pk=user_id).first() if user_id else None
         if user is None:
             user = User.objects.filter(username=login[:150]).first()
+            was_here = user is not None
             if user is None:
                 user = User(username=login[:150] or "wordpress")
                 user.set_unusable_password()
@@ -203,7 +208,7 @@ class _Import:
                     full_name = f"{author.first_name} {author.last_name}".strip()
                     user.first_name = (author.display_name or full_name or login)[:150]
                 user.save()
-            self.record(ImportedItem.Kind.AUTHOR, login, user)
+            self.record(ImportedItem.Kind.AUTHOR, login, user, was_here=was_here)
         else:
             self.report.already_there[ImportedItem.Kind.AUTHOR] += 1
         self.users[login] = user
@@ -231,6 +236,7 @@ class _Import:
         if key in self.categories:
             return Category.objects.get(pk=self.categories[key])
         category = Category.objects.filter(slug=slug[:100]).first()
+        was_here = category is not None
         if category is None:
             name = (unescape(name) or slug)[:100]
             if Category.objects.filter(name=name).exists():
@@ -238,7 +244,7 @@ class _Import:
             category = Category.objects.create(
                 slug=slug[:100], name=name, description=unescape(description)
             )
-        self.record(ImportedItem.Kind.CATEGORY, key, category)
+        self.record(ImportedItem.Kind.CATEGORY, key, category, was_here=was_here)
         self.categories[key] = category.pk
         return category
 
@@ -269,9 +275,10 @@ class _Import:
             return self.tags[key]
         name = (unescape(name) or slug)[:100]
         tag = Tag.objects.filter(slug=slug[:100]).first() or Tag.objects.filter(name=name).first()
+        was_here = tag is not None
         if tag is None:
             tag = Tag.objects.create(name=name, slug=slug[:100])
-        self.record(ImportedItem.Kind.TAG, key, tag)
+        self.record(ImportedItem.Kind.TAG, key, tag, was_here=was_here)
         self.tags[key] = tag.pk
         return tag.pk
 
@@ -308,12 +315,23 @@ class _Import:
                 ),
                 None,
             )
-        if post_id is None:
+        post = Post.everything.filter(pk=post_id).first() if post_id is not None else None
+        if post_id is not None and post is None:
+            self.report.skipped[f"{item.post_type}s deleted here since an earlier import"] += 1
+            return
+        if post is None and item.guid:
+            # This site's own export, or one of a blog imported before: already here.
+            # Not a post made in this run: WordPress.com copies keep the original's guid.
+            post = post_with_guid(item.guid, slug=_slug(item.slug))
+            post = None if post is not None and post.pk in self.posts_made else post
+        if post is None:
             post = self.post_create(item, kind)
+            self.posts_made.add(post.pk)
+            was_here = False
         else:
-            post = Post.everything.get(pk=post_id)
             self.report.already_there[kind] += 1
-        self.comments_import(item, post)
+            was_here = True
+        self.comments_import(item, post, was_here=was_here)
         self.attachments_wait(item, post)
 
     def post_create(self, item, kind):
@@ -468,7 +486,7 @@ class _Import:
 
     # Comments
 
-    def comments_import(self, item, post):
+    def comments_import(self, item, post, *, was_here=False):
         wanted = []  # (comment, kind, key)
         for index, comment in enumerate(item.comments):
             kind = LINKBACKS.get(comment.type, Comment.Kind.COMMENT)
@@ -488,6 +506,15 @@ class _Import:
                 wp_key__in={key for _comment, _kind, key in wanted} | parent_keys - {"0"},
             ).values_list("wp_key", "object_id")
         )
+        if was_here:
+            # A comment keeps its number here: one with this number on this post is it.
+            numbers = [comment.wp_id for comment, _kind, _key in wanted if comment.wp_id]
+            done.update(
+                (str(pk), pk)
+                for pk in Comment.objects.filter(
+                    content_type=self.post_type, object_id=post.pk, pk__in=numbers
+                ).values_list("pk", flat=True)
+            )
         new = [entry for entry in wanted if entry[2] not in done]
         if len(new) < len(wanted):
             self.report.already_there[ImportedItem.Kind.COMMENT] += len(wanted) - len(new)

@@ -43,7 +43,7 @@ def report_sections(report: Report) -> list[Section]:
     if report.already_there:
         sections.append(
             Section(
-                "Already imported by an earlier run, left as they are:",
+                "Already here (from an earlier run, or by the same name), left as they are:",
                 [
                     Line(counted_kind(n, kind), n)
                     for kind, n in sorted(report.already_there.items())

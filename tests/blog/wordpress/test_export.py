@@ -386,3 +386,32 @@ def test_the_help_says_the_file_holds_commenters_addresses(capsys):
     with pytest.raises(SystemExit):
         call_command("export_wordpress", "--help")
     assert re.search(r"email\s+and\s+IP\s+addresses", capsys.readouterr().out)
+
+
+def test_importing_the_sites_own_export_again_adds_nothing(tmp_path):
+    """A backup restored over the site it came from: every post and comment is there."""
+    post = PostFactory(title="Kept once")
+    first = CommentFactory(target=post)
+    CommentFactory(target=post, parent=first)
+    PostFactory(title="Imported before", feed_guid="https://old.example.org/?p=9")
+    backup = tmp_path / "backup.xml"
+    call_command("export_wordpress", "--output", str(backup))
+    out = StringIO()
+    call_command("import_wordpress", str(backup), stdout=out)
+    assert Post.everything.count() == 2 and Comment.objects.count() == 2
+    assert "nothing new" in out.getvalue()
+
+
+def test_a_post_deleted_after_its_import_is_not_brought_back(tmp_path):
+    path = tmp_path / "export.xml"
+    call_command("export_wordpress", "--output", str(path))  # an empty site's file
+    PostFactory(title="Doomed")
+    call_command("export_wordpress", "--output", str(path))
+    Post.everything.all().delete()
+    call_command("import_wordpress", str(path), stdout=StringIO())
+    imported = Post.everything.get()
+    imported.delete()
+    out = StringIO()
+    call_command("import_wordpress", str(path), stdout=out)
+    assert not Post.everything.exists()
+    assert "1 posts deleted here since an earlier import" in out.getvalue()
