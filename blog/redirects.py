@@ -16,6 +16,8 @@ saves its form, and that save is recorded like any other.
 address, query string kept, or 410 Gone. A page that exists is never redirected.
 """
 
+from urllib.parse import urlencode
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -33,7 +35,7 @@ from blog.models import (
     address_is_under,
     address_normalise,
 )
-from blog.wordpress.permalinks import montage_address
+from blog.wordpress.permalinks import NOT_HERE, montage_address, montage_query_address
 
 
 @transaction.atomic
@@ -153,10 +155,11 @@ class RedirectMiddleware:
     """Answers a 404 from the redirect table: 301 to the new address, or 410 Gone.
 
     Listed last in ``MIDDLEWARE``, so it sees the view's 404 before CommonMiddleware
-    tries adding a slash. Two kinds of old address are read before the table:
-    WordPress's grammar (``/page/2/``, ``/2016/03/``: see ``blog.wordpress.permalinks``),
-    and a query the home page does not know (``/?p=12``), which is answered before
-    the home page, as the home page would show the newest posts instead.
+    tries adding a slash. Old addresses are read as readers typed or kept them: with
+    or without their last slash, in any case, and in WordPress's grammar (``/page/2/``,
+    ``/2016/03/``, ``/?feed=rss2``: see ``blog.wordpress.permalinks``). A query the
+    home page does not know (``/?p=12``) is answered before the home page, which would
+    show the newest posts instead.
     """
 
     def __init__(self, get_response):
@@ -164,19 +167,40 @@ class RedirectMiddleware:
 
     def __call__(self, request):
         if request.method in {"GET", "HEAD"} and _is_an_old_query_address(request):
-            answer = self.answer(request, request.path, request.META.get("QUERY_STRING", ""))
+            answer = self.old_query_answer(request)
             if answer is not None:
                 return answer
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
-        path, query_string = request.path, request.META.get("QUERY_STRING", "")
+        query_string = request.META.get("QUERY_STRING", "")
+        for path in _spellings(request.path):
+            answer = self.old_address_answer(request, path, query_string)
+            if answer is not None:
+                return answer
+        return response
+
+    def old_query_answer(self, request):
+        """``/?p=12``, ``/?p=12&replytocom=5``, ``/?feed=rss2``: or None, for the home page."""
+        query_string = request.META.get("QUERY_STRING", "")
+        pairs = [urlencode({key: value}) for key, value in request.GET.items()]
+        for candidate in dict.fromkeys([query_string, *pairs]):
+            answer = self.answer(request, request.path, candidate)
+            if answer is not None:
+                return answer
+        meant = montage_query_address(request.GET)
+        if meant is NOT_HERE:
+            return render(request, "404.html", status=404)
+        if meant is not None:
+            return self.answer(request, *meant, found_anyway=True)
+        return None
+
+    def old_address_answer(self, request, path, query_string):
         meant = montage_address(path)
         if meant is not None:
             path, meant_query = meant
             query_string = "&".join(part for part in (meant_query, query_string) if part)
-        answer = self.answer(request, path, query_string, found_anyway=meant is not None)
-        return response if answer is None else answer
+        return self.answer(request, path, query_string, found_anyway=meant is not None)
 
     def answer(self, request, path, query_string, *, found_anyway=False):
         """The answer for ``path?query_string`` from the table, or None.
@@ -209,3 +233,12 @@ HOME_QUERY_KEYS = {"page"}
 
 def _is_an_old_query_address(request):
     return request.path == "/" and bool(request.GET.keys() - HOME_QUERY_KEYS)
+
+
+def _spellings(path):
+    """``path`` as asked, then with its last slash, then in lower case (slugs are)."""
+    spellings = [path]
+    if not path.endswith("/"):
+        spellings.append(f"{path}/")
+    spellings += [spelling.lower() for spelling in spellings]
+    return list(dict.fromkeys(spellings))

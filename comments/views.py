@@ -231,16 +231,19 @@ def _after_posting(request, target, comment, data, conf):
 
 
 def comment_permalink(request, pk):
-    """A published comment's place: the page of its target that shows its thread.
+    """A comment's place: the page of its target that shows its thread.
 
     For a link that names a comment alone, such as an old site's ``#comment-N``, which
     the page's script sends here when the page it is on does not hold comment N.
     """
-    comment = Comment.objects.approved().filter(pk=pk).first()
+    comment = Comment.objects.filter(pk=pk).first()
     target = comment.target if comment is not None else None
     # A target that readers cannot open (a draft, a private post) is not revealed.
     if target is None or not getattr(target, "is_published", True):
         raise Http404
+    if not comment.is_approved:
+        # Held, spam or removed: the page it was on, with nothing said of it.
+        return HttpResponseRedirect(f"{target.get_absolute_url()}?cpage=1")
     page = _page_of(comment, discussion_settings())
     # The page named even when it is the first, so the script asks only once.
     return HttpResponseRedirect(f"{target.get_absolute_url()}?cpage={page}#comment-{comment.pk}")

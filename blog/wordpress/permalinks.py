@@ -14,6 +14,7 @@ about a path that would otherwise be a 404.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -23,6 +24,11 @@ _PAGED = re.compile(r"^(?P<list>.*/)page/(?P<number>[0-9]{1,6})/?$")
 _COMMENT_PAGE = re.compile(r"^(?P<post>.*/)comment-page-[0-9]{1,6}/?$")
 # /2016/, /2016/03/, /2016/03/14/: WordPress's date archives.
 _DATE_ARCHIVE = re.compile(r"^/(?P<year>[12][0-9]{3})/(?:(?P<month>[01][0-9])/(?:[0-3][0-9]/)?)?$")
+
+# /training/amp/, /training/attachment/snow/: a post's other views, and its pictures'.
+_POST_VIEW = re.compile(r"^(?P<post>.*/)(?:amp|attachment/[^/]+|embed|trackback)/?$")
+# /index.php/2016/03/14/training/: "almost pretty" permalinks, for servers without rewrites.
+_INDEX_PHP = re.compile(r"^/index\.php(?P<rest>/.*)$")
 
 # Site-wide addresses whose Montage equivalent lives elsewhere.
 SITE_ADDRESSES = {
@@ -73,6 +79,10 @@ def site_addresses(*, base_path):
 
 def montage_address(path):
     """(path, query) meaning what WordPress's ``path`` meant, or None if it is not one."""
+    if found := _INDEX_PHP.match(path):
+        return montage_address(found["rest"]) or (found["rest"], "")
+    if found := _POST_VIEW.match(path):
+        return found["post"], ""
     if found := _PAGED.match(path):
         return found["list"], f"page={int(found['number'])}"
     if found := _COMMENT_PAGE.match(path):
@@ -84,6 +94,40 @@ def montage_address(path):
         else:
             address = reverse("blog:archive_year", args=[year])
         return address, ""
+    return None
+
+
+# A WordPress item asked for by number, which the table does not know: not here.
+NOT_HERE = object()
+_ITEM_KEYS = ("p", "page_id", "attachment_id", "preview_id")
+# ?feed=… : the feed's name here.
+_FEEDS = {
+    "rss2": "blog:feed",
+    "rss": "blog:feed",
+    "atom": "blog:feed_atom",
+    "comments-rss2": "blog:comments_feed",
+    "comments-atom": "blog:comments_feed_atom",
+}
+
+
+def montage_query_address(query):
+    """What WordPress's ``/?key=value`` addresses mean here: (path, query), NOT_HERE or None.
+
+    The recorded ones (``/?p=12`` of an imported post) are the redirect table's; these
+    are the rest: feeds, search, tags and date archives, and items it does not hold.
+    """
+    feed = query.get("feed", "")
+    if feed in _FEEDS:
+        return reverse(_FEEDS[feed]), ""
+    if query.get("s", "").strip():
+        return reverse("blog:search"), urlencode({"q": query["s"].strip()})
+    if re.fullmatch(r"[-\w]{1,100}", query.get("tag", "")):
+        return reverse("blog:tag", kwargs={"slug": query["tag"]}), ""
+    month = re.fullmatch(r"([12][0-9]{3})([01][0-9])?", query.get("m", "")[:6])
+    if month:
+        return montage_address(f"/{month[1]}/{month[2] + '/' if month[2] else ''}")
+    if any(query.get(key, "").isdigit() for key in _ITEM_KEYS):
+        return NOT_HERE
     return None
 
 

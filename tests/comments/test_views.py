@@ -597,9 +597,10 @@ def test_a_comments_own_address_leads_to_the_comment_page_that_shows_it(client, 
 
 def test_a_comments_address_reveals_nothing_unpublished(client, post):
     pending = CommentFactory(target=post, status=Comment.Status.PENDING)
+    answer = client.get(reverse("comments:permalink", args=[pending.pk]))
+    assert answer["Location"] == f"{post.get_absolute_url()}?cpage=1"
     on_a_draft = CommentFactory(target=DraftFactory())
-    for comment in (pending, on_a_draft):
-        assert client.get(reverse("comments:permalink", args=[comment.pk])).status_code == 404
+    assert client.get(reverse("comments:permalink", args=[on_a_draft.pk])).status_code == 404
     assert client.get("/comments/99999999/").status_code == 404
 
 

@@ -57,7 +57,6 @@ def test_a_pages_wordpress_addresses_lead_to_it(client, imported):
 
 def test_the_home_page_still_answers_its_own_query(client, imported):
     assert client.get("/?page=1").status_code == 200
-    assert client.get("/?p=999").status_code == 200
 
 
 def test_a_posts_feed_and_the_sites_feeds_lead_to_theirs(client, imported):
@@ -117,3 +116,33 @@ def test_a_slug_changed_after_the_import_takes_the_old_wordpress_links_along(cli
 def test_an_address_nothing_had_is_still_not_found(client, imported):
     assert client.get("/2016/03/14/never-written/").status_code == 404
     assert client.get("/category/nothing/here/").status_code == 404
+
+
+def test_old_addresses_are_found_without_their_last_slash_or_in_capitals(client, imported):
+    _lands(client, "/2016/03/14/training-in-russia", "/posts/training-in-russia/")
+    _lands(client, "/2016/03/14/Training-In-Russia/", "/posts/training-in-russia/")
+    _lands(client, "/index.php/2016/03/14/training-in-russia/", "/posts/training-in-russia/")
+    _lands(client, "/2016/03/14/training-in-russia/amp/", "/posts/training-in-russia/")
+
+
+def test_an_old_query_address_with_more_in_it_still_leads_to_its_post(client, imported):
+    answer = client.get("/?p=42&replytocom=501")
+    assert (answer.status_code, answer["Location"]) == (301, "/posts/training-in-russia/")
+
+
+def test_wordpress_query_addresses_lead_to_montages_feeds_search_tags_and_archives(
+    client, imported
+):
+    _lands(client, "/?feed=rss2", "/feed/")
+    _lands(client, "/?feed=comments-rss2", "/feed/comments/")
+    _lands(client, "/?s=drago", "/search/?q=drago")
+    _lands(client, "/?tag=rocky", "/tag/rocky/")
+    _lands(client, "/?m=201603", "/archive/2016/3/")
+
+
+def test_a_wordpress_item_the_import_did_not_bring_is_not_found_rather_than_the_home_page(
+    client, imported
+):
+    assert client.get("/?p=99999").status_code == 404
+    assert client.get("/?page_id=3").status_code == 404
+    assert client.get("/?utm_source=newsletter").status_code == 200
