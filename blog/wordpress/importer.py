@@ -11,6 +11,7 @@ old site, so the import mails no subscriber and sends no notice. Comments are wr
 in bulk for the same reason.
 """
 
+import datetime
 import hashlib
 import ipaddress
 import re
@@ -26,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.text import slugify
@@ -80,6 +82,8 @@ class Report:
     unknown: Counter = field(default_factory=Counter)
     attachments: list[str] = field(default_factory=list)
     missing_media: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -126,6 +130,8 @@ class _Import:
         self.item_ids = set()
         # WordPress's local dates are the site's: Montage's is the author's setting.
         self.zone = ZoneInfo(site_settings().time_zone)
+        self.old_offset = None
+        self.old_clock_is_ours = False
         self.post_type = ContentType.objects.get_for_model(Post)
 
     def read(self, path, progress):
@@ -141,8 +147,20 @@ class _Import:
         with transaction.atomic():
             self.category_parents_link()
             self.category_addresses_record()
+        self.clock_compare()
         for waiting in self.waiting_for_attachments:
             self.atomically(f"attachments of item {waiting[1]}", self.attachments_place, waiting)
+
+    def clock_compare(self):
+        """Say so when the old site kept another time than this one shows."""
+        here = datetime.datetime.now(self.zone).utcoffset()
+        if self.old_offset is None or abs(self.old_offset - here) < datetime.timedelta(minutes=1):
+            return
+        self.report.notes.append(
+            f"The old site's clock was {_utc_offset(self.old_offset)}; this site shows "
+            f"times as {_utc_offset(here)} ({self.zone.key}). Dates are kept exactly; "
+            "to show them as the old site did, set the time zone in Site settings."
+        )
 
     def atomically(self, what, step, entry):
         try:
@@ -269,6 +287,7 @@ class _Import:
         self.redirects_add(pairs)
 
     def tag_for(self, slug, name):
+        wp_slug = unquote(slug)
         slug = _slug(slug, allow_unicode=True) or slugify(name, allow_unicode=True)
         key = f"tag:{slug}"
         if key in self.tags:
@@ -280,6 +299,10 @@ class _Import:
             tag = Tag.objects.create(name=name, slug=slug[:100])
         self.record(ImportedItem.Kind.TAG, key, tag, was_here=was_here)
         self.tags[key] = tag.pk
+        if wp_slug and wp_slug != tag.slug:
+            # An emoji or a sign WordPress kept in a slug: the old address leads here.
+            old_address = f"{self.base_path}/tag/{wp_slug}/"
+            self.redirects_add([(old_address, reverse("blog:tag", kwargs={"slug": tag.slug}))])
         return tag.pk
 
     # Posts and pages
@@ -338,6 +361,8 @@ class _Import:
         converted = convert(item.content)
         self.report.unknown.update(converted.unknown)
         status = STATUSES.get(item.status, Post.Status.DRAFT)
+        if item.status == "pending":
+            self.report.skipped["pending review: imported as drafts"] += 1
         if item.status not in STATUSES:
             self.report.skipped[f"unknown status {item.status!r}: imported as drafts"] += 1
         if item.password:
@@ -376,11 +401,14 @@ class _Import:
             video = Video(post=post, url=url, title=title, position=position)
             video.full_clean(exclude=["post"])
             video.save()
+        # A post in several categories is filed under one here; the others become tags.
+        categories = [term for term in item.terms if term.taxonomy == "category"]
+        other_categories = [term for term in categories if term.slug != "uncategorized"][1:]
         tag_ids = [
             self.tag_for(term.slug, term.name)
             for term in item.terms
             if term.taxonomy == "post_tag"
-        ]
+        ] + [self.tag_for(term.slug, term.name) for term in other_categories]
         if tag_ids:
             post.tags.add(*Tag.objects.filter(pk__in=tag_ids))
         self.record(ImportedItem.Kind.POST, _item_key(item), post, guid=item.guid, counted_as=kind)
@@ -394,7 +422,9 @@ class _Import:
         if not chosen:
             return None
         if len(chosen) > 1:
-            self.report.skipped["posts in several categories: filed under the first"] += 1
+            self.report.skipped[
+                "posts in several categories: filed under the first, tagged with the others"
+            ] += 1
         return self.category_for(chosen[0].slug, chosen[0].name).pk
 
     def slug_free(self, item, kind):
@@ -406,14 +436,27 @@ class _Import:
         ):
             number += 1
             candidate = f"{slug}-{number}"
+        if candidate != unquote(item.slug) and item.slug:
+            self.report.renamed.append(f"{unquote(item.slug)} → {candidate}")
         return candidate
 
     def moment(self, utc, local):
+        """When something happened: its UTC date, else its local one on the old site's clock.
+
+        The old site's clock is learnt from the first item that gives both dates; until
+        then, and if it never is, it is taken to be this site's time zone.
+        """
         if utc is not None:
+            if local is not None and self.old_offset is None:
+                self.old_offset = local - utc.replace(tzinfo=None)
+                # The same clock as this site's then: its summer time applies as well.
+                self.old_clock_is_ours = utc.astimezone(self.zone).utcoffset() == self.old_offset
             return utc
-        if local is not None:
-            return timezone.make_aware(local, self.zone)
-        return None
+        if local is None:
+            return None
+        if self.old_offset is not None and not self.old_clock_is_ours:
+            return (local - self.old_offset).replace(tzinfo=datetime.UTC)
+        return timezone.make_aware(local, self.zone)
 
     def old_addresses_record(self, item, post):
         addresses = permalinks.post_addresses(
@@ -583,6 +626,12 @@ class _Import:
             created_at=moment,
             updated_at=moment,
         )
+
+
+def _utc_offset(delta):
+    minutes = round(delta.total_seconds() / 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _item_key(item):

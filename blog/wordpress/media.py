@@ -95,28 +95,36 @@ class PostPictures:
         self.post = post
         self.media = media
         self.report = report
-        self.numbers = {}
+        self.numbers = {}  # file (or missing address) → picture number, None if refused
 
     def number_for(self, address, *, alt="", caption=""):
         """The picture number for the file ``address`` names, made on first use."""
         path = self.media.file_for(address)
+        key = path or _relative(address) or address
+        if key in self.numbers:
+            return self.numbers[key]
+        self.numbers[key] = None
         if path is None:
-            self.report.missing_media.append(address)
+            self.missing(address)
             return None
-        if path not in self.numbers:
-            picture = Picture(post=self.post, alt=(alt or path.stem)[:300], caption=caption[:300])
-            with path.open("rb") as file:
-                picture.image = File(file, name=path.name)
-                try:
-                    picture.full_clean(exclude=["post"])
-                except ValidationError as error:
-                    self.report.missing_media.append(f"{address}: {' '.join(error.messages)}")
-                    return None
-                # A dry run stores no file: its rows are rolled back, files would stay.
-                if not self.dry_run:
-                    picture.save()
-            self.numbers[path] = picture.number or len(self.numbers) + 1
-        return self.numbers[path]
+        picture = Picture(post=self.post, alt=(alt or path.stem)[:300], caption=caption[:300])
+        with path.open("rb") as file:
+            picture.image = File(file, name=path.name)
+            try:
+                picture.full_clean(exclude=["post"])
+            except ValidationError as error:
+                self.missing(address, " ".join(error.messages))
+                return None
+            # A dry run stores no file: its rows are rolled back, files would stay.
+            if not self.dry_run:
+                picture.save()
+        self.report.created["picture"] += 1
+        self.numbers[key] = picture.number or len(self.numbers)
+        return self.numbers[key]
+
+    def missing(self, address, why=""):
+        where = f"{self.post.get_absolute_url()}: {_relative(address) or address}"
+        self.report.missing_media.append(f"{where} ({why})" if why else where)
 
     def reference(self, attachment):
         number = self.number_for(
@@ -162,15 +170,16 @@ class PostPictures:
     def poster_set(self, attachment):
         path = self.media.file_for(attachment.file or attachment.url)
         if path is None:
-            self.report.missing_media.append(attachment.file or attachment.url)
+            self.missing(attachment.file or attachment.url, "its featured image")
             return False
         with path.open("rb") as file:
             upload = File(file, name=path.name)
             try:
                 validate_image(upload)
             except ValidationError as error:
-                self.report.missing_media.append(f"{attachment.url}: {' '.join(error.messages)}")
+                self.missing(attachment.file or attachment.url, " ".join(error.messages))
                 return False
+            self.report.created["poster"] += 1
             if self.dry_run:
                 return False
             self.post.poster = upload

@@ -66,6 +66,15 @@ def report_sections(report: Report) -> list[Section]:
         )
     if report.attachments:
         sections.append(Section(f"Attachments recorded, not fetched: {len(report.attachments):,}"))
+    if report.renamed:
+        sections.append(
+            Section(
+                f"Given a new address here, their own being taken ({len(report.renamed):,}):",
+                [Line(line) for line in report.renamed[:MISSING_LISTED]],
+            )
+        )
+    if report.notes:
+        sections.append(Section("Note:", [Line(note) for note in report.notes]))
     if report.missing_media:
         missing = report.missing_media
         shown = [Line(address) for address in missing[:MISSING_LISTED]]
@@ -105,6 +114,8 @@ def report_as_json(report: Report) -> dict:
         "failed": list(report.failed),
         "attachments": list(report.attachments),
         "missing_media": list(report.missing_media),
+        "renamed": list(report.renamed),
+        "notes": list(report.notes),
         "dry_run": report.dry_run,
     }
 
@@ -115,5 +126,7 @@ def report_from_json(data: dict) -> Report:
         failed=list(data.get("failed", [])),
         attachments=list(data.get("attachments", [])),
         missing_media=list(data.get("missing_media", [])),
+        renamed=list(data.get("renamed", [])),
+        notes=list(data.get("notes", [])),
         dry_run=bool(data.get("dry_run")),
     )

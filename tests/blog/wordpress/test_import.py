@@ -241,3 +241,30 @@ def test_an_export_that_numbers_nothing_still_brings_every_post_and_comment_once
     _import(tmp_path, unnumbered)
     assert sorted(Post.objects.values_list("title", flat=True)) == ["Loose 1", "Loose 2"]
     assert Comment.objects.count() == 4
+
+
+def test_the_report_names_renamed_posts_and_the_old_sites_clock(tmp_path):
+    PostFactory(slug="item-1")
+    output = _import(tmp_path, _item(1) + _item(2, status="pending"))
+    assert "Given a new address here, their own being taken (1):" in output
+    assert "item-1 → item-1-2" in output
+    assert "1 pending review: imported as drafts" in output
+    # _item dates its posts 12:00 there and 10:00 in UTC.
+    assert "The old site's clock was UTC+02:00; this site shows times as UTC+00:00" in output
+
+
+def test_a_post_in_several_categories_keeps_the_others_as_tags_and_odd_tag_slugs_redirect(
+    tmp_path, client
+):
+    terms = (
+        '<category domain="category" nicename="films"><![CDATA[Films]]></category>'
+        '<category domain="category" nicename="music"><![CDATA[Music]]></category>'
+        '<category domain="post_tag" nicename="%f0%9f%94%a5-hot"><![CDATA[🔥 hot]]></category>'
+    )
+    _import(tmp_path, _item(1, extra=terms))
+    post = Post.objects.get()
+    assert post.category.slug == "films"
+    assert sorted(post.tags.names()) == ["Music", "🔥 hot"]
+    tag = post.tags.get(name="🔥 hot")
+    answer = client.get("/tag/🔥-hot/")
+    assert (answer.status_code, answer["Location"]) == (301, f"/tag/{tag.slug}/")

@@ -84,7 +84,8 @@ def test_the_featured_image_becomes_the_poster_and_body_images_the_posts_picture
     page = client.get(post.get_absolute_url()).content.decode()
     assert "<figcaption>Where he trains</figcaption>" in page
     assert barn.image.url in page and "old.example.org/wp-content" not in page.split("lost")[0]
-    assert "2016/03/lost.jpg" in output and "Not found in the media folder" in output
+    assert "/posts/snow/: 2016/03/lost.jpg" in output and "Not found in the media folder" in output
+    assert output.count("lost.jpg") == 1 and "1 poster" in output and "2 pictures" in output
 
 
 def test_without_media_the_gallery_names_the_old_files_and_nothing_is_fetched(tmp_path):
@@ -101,7 +102,7 @@ def test_a_file_that_is_not_a_picture_is_listed_and_the_post_still_imports(tmp_p
     post = Post.objects.get()
     assert not post.poster
     assert post.pictures.count() == 1
-    assert "drago.png:" in output
+    assert "/posts/snow/: 2016/03/drago.png (This file is not an image" in output
 
 
 def test_a_dry_run_with_media_stores_no_file(tmp_path, uploads, settings):
