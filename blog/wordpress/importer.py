@@ -41,7 +41,7 @@ from blog.wordpress import permalinks
 from blog.wordpress.content import GALLERY, convert, gallery_ids, gallery_replace
 from blog.wordpress.media import Attachment, MediaFolder, PostPictures
 from blog.wordpress.models import ImportedItem
-from blog.wordpress.wxr import Author, Item, Site, Term, read_export
+from blog.wordpress.wxr import Author, ExportError, Item, Site, Term, read_export
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
 from comments.text import render_comment_text
 from site_settings.conf import site_settings
@@ -98,12 +98,22 @@ def import_export(
     """
     report = Report(dry_run=dry_run)
     run = _Import(report, author=author, keep_linkbacks=keep_linkbacks, media=media)
-    if dry_run:
-        with transaction.atomic():
+    try:
+        if dry_run:
+            with transaction.atomic():
+                run.read(path, progress)
+                transaction.set_rollback(True)
+        else:
             run.read(path, progress)
-            transaction.set_rollback(True)
-    else:
-        run.read(path, progress)
+    except ExportError as error:
+        if not (report.created or report.already_there) or dry_run:
+            raise
+        # A file that breaks off: what came before the break is here, and said so.
+        raise ExportError(
+            f"{error} What came before that point is imported; importing a complete "
+            "export adds the rest.",
+            report=report,
+        ) from None
     return report
 
 

@@ -65,7 +65,8 @@ def import_run_execute(*, run_id: int) -> bool:
     except ExportError as error:
         # Not an export: trying the same file again cannot help, so it goes.
         message = str(error).replace(run.export.path, run.original_name or "The file")
-        _finish(run, state=ImportRun.State.FAILED, error=message, keep_file=False)
+        report = report_as_json(error.report) if error.report is not None else None
+        _finish(run, state=ImportRun.State.FAILED, report=report, error=message, keep_file=False)
         return False
     except BaseException as error:
         logger.exception("WordPress import %s stopped by an unexpected error", run.pk)

@@ -32,7 +32,14 @@ NO_DATE = "0000-00-00 00:00:00"
 
 
 class ExportError(Exception):
-    """The file cannot be read as a WordPress export; the message says why, in a line."""
+    """The file cannot be read as a WordPress export; the message says why, in a line.
+
+    ``report``: what an import had done before the file broke off, if anything.
+    """
+
+    def __init__(self, message, *, report=None):
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass

@@ -67,6 +67,8 @@ class Command(BaseCommand):
             )
         except ExportError as error:
             progress.end()
+            if error.report is not None:
+                self.report_write(error.report)
             raise CommandError(str(error)) from None
         progress.end()
         self.report_write(report)

@@ -655,6 +655,7 @@ def test_a_truncated_export_stops_with_one_line_and_a_whole_one_completes_it(tmp
     with pytest.raises(CommandError) as raised:
         _run_text(tmp_path, _truncated_export())
     assert "truncated" in str(raised.value) and "\n" not in str(raised.value)
+    assert "What came before that point is imported" in str(raised.value)
     assert get_user_model().objects.filter(username="mickey").exists()
     assert not Post.everything.exists() and not Comment.objects.exists()
 
