@@ -48,7 +48,8 @@ class Converted:
     hidden: list[str] = field(default_factory=list)
 
 
-GALLERY = re.compile(r"\[gallery\b[^\]\[]*\]", re.IGNORECASE)
+# A [gallery], with the paragraph around it when it stands alone in one.
+GALLERY = re.compile(r"<p>\s*\[gallery\b[^\]\[]*\]\s*</p>|\[gallery\b[^\]\[]*\]", re.IGNORECASE)
 
 
 def gallery_ids(shortcode):

@@ -734,9 +734,26 @@ _LINE_BREAK = re.compile(r"<br\s*/?>[ \t]*\n?", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>", re.IGNORECASE)
 
 
+# <a href="https://x.example/">this</a>: the words, and the address after them.
+_COMMENT_LINK = re.compile(
+    r"""<a\b[^>]*?\shref\s*=\s*["'](?P<href>https?://[^"']+)["'][^>]*>(?P<text>.*?)</a>""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _comment_link(match):
+    text, href = match["text"], unescape(match["href"])
+    return text if unescape(strip_tags(text)).strip() == href else f"{text} ({href})"
+
+
 def _comment_text(html):
-    """A WordPress comment's HTML as the plain text Montage's comments are written in."""
-    text = _PARAGRAPH_BREAK.sub("\n\n", html.replace("\r\n", "\n"))
+    """A WordPress comment's HTML as the plain text Montage's comments are written in.
+
+    Montage's comments are plain text that links its addresses, so a link keeps its
+    address beside its words.
+    """
+    text = _COMMENT_LINK.sub(_comment_link, html)
+    text = _PARAGRAPH_BREAK.sub("\n\n", text.replace("\r\n", "\n"))
     text = _LINE_BREAK.sub("\n", text)
     return unescape(strip_tags(text)).strip()
 

@@ -146,8 +146,8 @@ def read_export(path, *, progress=None):
                 progress(source.tell(), total)
     except DefusedXmlException:
         raise ExportError(
-            f"{path} declares a DTD or entities, which a WordPress export never does: "
-            "refused unread."
+            f"{path} declares a DTD or entities, which a WordPress export never does (is it "
+            "a web page or another kind of document?): refused unread."
         ) from None
     except ParseError as error:
         line, column = error.position

@@ -268,3 +268,17 @@ def test_a_post_in_several_categories_keeps_the_others_as_tags_and_odd_tag_slugs
     tag = post.tags.get(name="🔥 hot")
     answer = client.get("/tag/🔥-hot/")
     assert (answer.status_code, answer["Location"]) == (301, f"/tag/{tag.slug}/")
+
+
+def test_a_link_in_a_comment_keeps_its_address_beside_its_words(tmp_path, client):
+    linked = """<wp:comment><wp:comment_id>7</wp:comment_id>
+        <wp:comment_author>Linker</wp:comment_author>
+        <wp:comment_content><![CDATA[See <a href="https://films.example/drago">this cut</a> and <a href="https://films.example/">https://films.example/</a>.]]></wp:comment_content>
+        <wp:comment_approved>1</wp:comment_approved></wp:comment>"""
+    _import(tmp_path, _item(1, comments=linked))
+    comment = Comment.objects.get()
+    assert comment.text == (
+        "See this cut (https://films.example/drago) and https://films.example/."
+    )
+    page = client.get(Post.objects.get().get_absolute_url()).content.decode()
+    assert 'href="https://films.example/drago"' in page
