@@ -19,6 +19,15 @@ def test_raw_script_and_handlers_are_removed():
     assert "javascript:" not in html
 
 
+def test_a_quotes_source_and_a_spoiler_that_opens_on_request_are_kept():
+    html = render_markdown(
+        "<blockquote><p>If he dies, he dies.</p><cite>Ivan Drago</cite></blockquote>\n\n"
+        "<details><summary>The ending</summary><p>Rocky wins.</p></details>"
+    )
+    assert "<cite>Ivan Drago</cite>" in html
+    assert "<details><summary>The ending</summary><p>Rocky wins.</p></details>" in html
+
+
 def test_iframes_and_styles_in_the_body_are_not_allowed():
     """A pasted embed cannot bypass the click-to-play facade from the body."""
     html = render_markdown(
