@@ -130,6 +130,8 @@ _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>|&nbsp;|\u00a0)*</p>")
 # The classic editor's old tags, as the body's allow-list knows them.
 _OLD_TAGS = {"b": "strong", "i": "em", "h1": "h2", "strike": "s", "tt": "code"}
 _OLD_TAG = re.compile(r"<(/?)(b|i|h1|strike|tt)\b([^>]*)>", re.I)
+# <sup data-fn="a1b2" class="fn">: the block editor's footnote number (WordPress 6.3+).
+_FOOTNOTE_MARK = re.compile(r"""<sup\b[^>]*\bdata-fn=["']([\w-]{1,64})["'][^>]*>""", re.I)
 # A player pasted as HTML: <iframe src="https://www.youtube.com/embed/…"> or Flash's <embed>.
 _PLAYER = re.compile(
     r"""<(?P<tag>iframe|embed)\b[^>]*?\ssrc\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')"""
@@ -179,6 +181,8 @@ def _convert_part(text, result):
     text = _video_lines_take(text, result)
     text = _HTML_COMMENT.sub("", text)
     text = _OLD_TAG.sub(lambda match: f"<{match[1]}{_OLD_TAGS[match[2].lower()]}{match[3]}>", text)
+    # A footnote's number: the way back to it is the <sup>'s id, as in Montage's own.
+    text = _FOOTNOTE_MARK.sub(r'<sup id="\1-link">', text)
     text = _EMPTY_PARAGRAPH.sub("", clean_html(text, for_source=True))
     text = _HIDDEN_PARAGRAPH.sub(r"\1", text)
     return _tidy(_HIDDEN.sub(lambda match: _note(result.hidden[int(match[1])]), text))

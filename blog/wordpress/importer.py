@@ -14,6 +14,7 @@ in bulk for the same reason.
 import datetime
 import hashlib
 import ipaddress
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -30,11 +31,13 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from blog.feeds import post_with_guid
 from blog.forms import slug_is_the_sites_own
+from blog.markup import clean_html
 from blog.models import POSTER, Category, Post, Video, address_normalise
 from blog.redirects import redirect_add
 from blog.wordpress import permalinks
@@ -384,6 +387,7 @@ class _Import:
             lead, body = "", f"{converted.more_lead}\n\n{converted.body}".strip()
         else:
             lead, body = _lead_and_body(_plain(item.excerpt), converted)
+        body = _with_footnotes(body, item.meta.get("footnotes", ""))
         post = Post(
             kind=kind,
             title=(_plain(item.title) or "(untitled)")[:200],
@@ -638,6 +642,26 @@ class _Import:
         )
 
 
+def _with_footnotes(body, footnotes_json):
+    """The block editor's footnotes (kept in the post's meta since WordPress 6.3) at the
+    body's end, where the numbers in the text link to them and they link back."""
+    try:
+        footnotes = json.loads(footnotes_json) if footnotes_json else []
+    except ValueError:
+        return body
+    notes = [
+        format_html(
+            '<li id="{}">{} <a href="#{}-link">↩︎</a></li>',
+            note["id"],
+            mark_safe(clean_html(str(note.get("content", "")), for_source=True)),
+            note["id"],
+        )
+        for note in footnotes
+        if isinstance(note, dict) and re.fullmatch(r"[\w-]{1,64}", str(note.get("id", "")))
+    ]
+    return f"{body}\n\n<ol>\n{chr(10).join(notes)}\n</ol>" if notes else body
+
+
 def _utc_offset(delta):
     minutes = round(delta.total_seconds() / 60)
     sign = "+" if minutes >= 0 else "-"
@@ -706,14 +730,15 @@ def _lead_and_body(excerpt, converted):
 
 
 _PARAGRAPH = re.compile(r"\A\s*<p>(?P<text>.*?)</p>\s*", re.DOTALL)
-_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+# A paragraph with a picture, or a footnote's number, would lose it as a plain lead.
+_KEPT_IN_THE_BODY = re.compile(r"<img\b|<sup\b", re.IGNORECASE)
 _ADDRESS_ONLY = re.compile(r"(?:https?://|www\.)\S+")
 
 
 def _first_paragraph(body):
     """A lead for a post with no excerpt: its first paragraph, taken out of the body."""
     found = _PARAGRAPH.match(body)
-    if found and not _IMAGE.search(found["text"]):
+    if found and not _KEPT_IN_THE_BODY.search(found["text"]):
         lead = _plain(found["text"])
         # A paragraph that is only an address, or only what readers are not shown (a
         # shortcode Montage does not know), says nothing on the home page.

@@ -282,3 +282,21 @@ def test_a_link_in_a_comment_keeps_its_address_beside_its_words(tmp_path, client
     )
     page = client.get(Post.objects.get().get_absolute_url()).content.decode()
     assert 'href="https://films.example/drago"' in page
+
+
+def test_block_editor_footnotes_come_along_and_link_both_ways(tmp_path, client):
+    content = (
+        '<!-- wp:paragraph --><p>Drago<sup data-fn="a1b2" class="fn">'
+        '<a href="#a1b2" id="a1b2-link">1</a></sup> trains.</p><!-- /wp:paragraph -->'
+        "<!-- wp:footnotes /-->"
+    )
+    meta = (
+        "<wp:postmeta><wp:meta_key>footnotes</wp:meta_key><wp:meta_value><![CDATA["
+        '[{"content":"Played by <em>Dolph Lundgren</em>.","id":"a1b2"}]'
+        "]]></wp:meta_value></wp:postmeta>"
+    )
+    item = _item(1, extra=meta).replace("<p>First words of 1.</p>\n\n<p>More of 1.</p>", content)
+    _import(tmp_path, item)
+    page = client.get(Post.objects.get().get_absolute_url()).content.decode()
+    assert '<sup id="body-a1b2-link"><a href="#body-a1b2"' in page
+    assert '<li id="body-a1b2">Played by <em>Dolph Lundgren</em>. <a href="#body-a1b2-li' in page
