@@ -185,6 +185,8 @@ class _Import:
     def site_start(self, site):
         self.site = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
         self.base_path = urlsplit(self.site).path.rstrip("/")
+        if self.media is not None:
+            self.media.site_host = urlsplit(self.site).hostname
         self.redirects_add(permalinks.site_addresses(base_path=self.base_path))
         done = ImportedItem.objects.filter(site=self.site)
         for kind, store in (
@@ -503,7 +505,9 @@ class _Import:
     def attachments_place(self, waiting):
         post_id, wp_id, featured = waiting
         post = Post.everything.get(pk=post_id)
-        pictures = PostPictures(post, self.media, self.report, dry_run=self.report.dry_run)
+        pictures = PostPictures(
+            post, self.media, self.report, dry_run=self.report.dry_run, moved=self.redirects_add
+        )
         pictures = pictures if self.media else None
         # The body's own images first: a figure's caption is the picture's.
         body = pictures.placed(post.body) if pictures is not None else post.body

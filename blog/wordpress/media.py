@@ -54,25 +54,46 @@ class Attachment:
 
 
 class MediaFolder:
-    """The uploads folder an export came with; never a path outside it."""
+    """The uploads folder an export came with; never a path outside it.
+
+    An address on the old site outside ``wp-content/uploads`` (a Montage export's
+    ``/media/posters/2026/still.jpg``, with its media folder given) is looked for by
+    the end of its path: ``posters/2026/still.jpg``, then ``2026/still.jpg``.
+    """
 
     def __init__(self, root):
         self.root = Path(root).resolve()
+        self.site_host = None
+
+    def is_upload(self, address):
+        """Whether ``address`` names a file of the old site's, rather than another's."""
+        if _UPLOADS in address:
+            return True
+        host = urlsplit(address).hostname
+        return host is not None and host == self.site_host
 
     def file_for(self, address):
         """The file in the folder that an attachment's address or relative path names."""
-        relative = _relative(address)
-        if not relative:
-            return None
-        candidates = [relative]
-        original = _RESIZED.sub("", relative)
-        if original != relative:
-            candidates.insert(0, original)
-        for candidate in candidates:
-            path = (self.root / candidate).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                return path
+        for relative in self.relatives(address):
+            for candidate in dict.fromkeys([_RESIZED.sub("", relative), relative]):
+                path = (self.root / candidate).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    return path
         return None
+
+    def relatives(self, address):
+        relative = _relative(address)
+        if relative:
+            return [relative]
+        if not address or not self.is_upload(address):
+            return []
+        parts = [part for part in unquote(urlsplit(address).path).split("/") if part]
+        first = max(0, len(parts) - MOST_SEGMENTS)
+        return ["/".join(parts[start:]) for start in range(first, len(parts))]
+
+
+# How many of an address's last path segments may name its file in the folder.
+MOST_SEGMENTS = 6
 
 
 def _relative(address):
@@ -90,18 +111,23 @@ def _relative(address):
 class PostPictures:
     """A post's pictures made from the uploads folder, each file once."""
 
-    def __init__(self, post, media, report, *, dry_run):
+    def __init__(self, post, media, report, *, dry_run, moved=None):
+        """``moved(pairs)``: told each (old address, new address) of a picture made."""
+        self.moved = moved
         self.dry_run = dry_run
         self.post = post
         self.media = media
         self.report = report
         self.numbers = {}  # file (or missing address) → picture number, None if refused
+        self.urls = {}  # file → its picture's address here
 
     def number_for(self, address, *, alt="", caption=""):
         """The picture number for the file ``address`` names, made on first use."""
         path = self.media.file_for(address)
         key = path or _relative(address) or address
         if key in self.numbers:
+            if key in self.urls:
+                self.address_moved(address, self.urls[key])
             return self.numbers[key]
         self.numbers[key] = None
         if path is None:
@@ -118,9 +144,18 @@ class PostPictures:
             # A dry run stores no file: its rows are rolled back, files would stay.
             if not self.dry_run:
                 picture.save()
+                self.urls[key] = picture.image.url
+                self.address_moved(address, picture.image.url)
         self.report.created["picture"] += 1
         self.numbers[key] = picture.number or len(self.numbers)
         return self.numbers[key]
+
+    def address_moved(self, address, url):
+        """A link to the old site's file (a picture opened on its own) leads to this one."""
+        old_path = urlsplit(address).path if "://" in address else ""
+        new_path = urlsplit(url).path
+        if self.moved is not None and old_path.startswith("/") and new_path.startswith("/"):
+            self.moved([(old_path, new_path)])
 
     def missing(self, address, why=""):
         where = f"{self.post.get_absolute_url()}: {_relative(address) or address}"
@@ -145,7 +180,7 @@ class PostPictures:
         def figure(match):
             image = _IMG.search(match.group(0))
             src, alt = _attribute(image.group(0), "src"), _attribute(image.group(0), "alt")
-            if not _is_an_upload(src):
+            if not self.media.is_upload(src):
                 return match.group(0)
             caption = _FIGCAPTION.search(match.group(0))
             number = self.number_for(
@@ -159,7 +194,7 @@ class PostPictures:
 
         def image(match):
             src, alt = _attribute(match.group(0), "src"), _attribute(match.group(0), "alt")
-            number = self.number_for(src, alt=alt) if _is_an_upload(src) else None
+            number = self.number_for(src, alt=alt) if self.media.is_upload(src) else None
             if number is None:
                 return match.group(0)
             return format_html('<img src="image:{}" alt="{}">', number, alt)
@@ -200,7 +235,3 @@ _FIGURE_WITH_ONE_IMAGE = re.compile(
 def _attribute(tag, name):
     found = re.search(rf"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.IGNORECASE)
     return unescape(found[1] if found[1] is not None else found[2]) if found else ""
-
-
-def _is_an_upload(src):
-    return "/wp-content/uploads/" in src

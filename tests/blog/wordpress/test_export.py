@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import shutil
 import subprocess
 import sys
 from html import unescape
@@ -415,3 +416,22 @@ def test_a_post_deleted_after_its_import_is_not_brought_back(tmp_path):
     call_command("import_wordpress", str(path), stdout=out)
     assert not Post.everything.exists()
     assert "1 posts deleted here since an earlier import" in out.getvalue()
+
+
+def test_a_round_trip_with_the_media_folder_brings_posters_and_pictures_back(tmp_path):
+    post = PostFactory(slug="with-poster", poster=image_upload(), poster_alt="Rocky, snowed in")
+    picture = Picture.objects.create(post=post, image=image_upload("still.jpg"), alt="A still")
+    post.body = f"Before.\n\n{picture.reference}\n\nAfter."
+    post.save()
+    path = _export(tmp_path)
+    kept = tmp_path / "media-copy"
+    shutil.copytree(settings.MEDIA_ROOT, kept)
+    _site_emptied()
+
+    out = StringIO()
+    call_command("import_wordpress", str(path), "--media", str(kept), stdout=out)
+    restored = Post.objects.get(slug="with-poster")
+    assert restored.poster and restored.poster_alt == "Rocky, snowed in"
+    assert restored.pictures.get().alt == "A still"
+    assert 'src="image:1"' in restored.body
+    assert "Not found in the media folder" not in out.getvalue()

@@ -86,6 +86,10 @@ def test_the_featured_image_becomes_the_poster_and_body_images_the_posts_picture
     assert barn.image.url in page and "old.example.org/wp-content" not in page.split("lost")[0]
     assert "/posts/snow/: 2016/03/lost.jpg" in output and "Not found in the media folder" in output
     assert output.count("lost.jpg") == 1 and "1 poster" in output and "2 pictures" in output
+    # A link to the old file, resized copy or original, opens the picture here.
+    for old in ("barn.jpg", "barn-1024x576.jpg"):
+        answer = client.get(f"/wp-content/uploads/2016/03/{old}")
+        assert (answer.status_code, answer["Location"]) == (301, barn.image.url)
 
 
 def test_without_media_the_gallery_names_the_old_files_and_nothing_is_fetched(tmp_path):
