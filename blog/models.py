@@ -790,6 +790,8 @@ def address_carried(address, old_prefix, new_path):
     /category/old/feed/?page=2 under /category/old/ moved to /category/new/ is
     /category/new/feed/?page=2: the part below the prefix and the query come along.
     """
+    if address == old_prefix:
+        return new_path
     path, _mark, query = address.partition("?")
     base, _mark, new_query = new_path.partition("?")
     rest = path[len(old_prefix) :]

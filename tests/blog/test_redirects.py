@@ -472,3 +472,9 @@ def test_the_author_marks_an_address_gone_and_deletes_a_redirect(client, author)
     delete_url = reverse("admin:blog_redirect_delete", args=[row.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
     assert client.get("/posts/old/").status_code == 404
+
+
+def test_an_address_that_led_to_an_old_query_address_follows_it_without_its_query(client):
+    redirect_add(old_path="/x/", new_path="/?p=12")
+    redirect_add(old_path="/?p=12", new_path="/posts/rocky/")
+    assert Redirect.objects.get(old_path="/x/").new_path == "/posts/rocky/"
