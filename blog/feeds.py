@@ -183,14 +183,17 @@ _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 
 
-def absolute_urls(html, *, base):
+def absolute_urls(html, *, base, in_page=False):
     """``html`` with every link and image address made absolute against ``base``.
 
     A feed reader shows an entry away from the site, where ``/media/...``, ``/posts/...``
-    and ``#body-fn1`` would lead nowhere.
+    and ``#body-fn1`` would lead nowhere. ``in_page``: keep ``#...`` links as they are,
+    for HTML that will be shown as a page of its own (an export to another blog).
     """
 
     def absolute(url):
+        if in_page and url.strip().startswith("#"):
+            return url.strip()
         return urljoin(base, url.strip())
 
     def srcset(value):

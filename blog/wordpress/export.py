@@ -353,7 +353,7 @@ class _Export:
 
     def content(self, post):
         blocks = [self.embed(video) for video in post.export_videos]
-        body = absolute_urls(post.body_html, base=f"{self.site}/").strip()
+        body = absolute_urls(post.body_html, base=f"{self.site}/", in_page=True).strip()
         if body:
             blocks.append(f"<!-- wp:freeform -->\n{body}\n<!-- /wp:freeform -->")
         return "\n\n".join(blocks)

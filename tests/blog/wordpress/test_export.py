@@ -435,3 +435,10 @@ def test_a_round_trip_with_the_media_folder_brings_posters_and_pictures_back(tmp
     assert restored.pictures.get().alt == "A still"
     assert 'src="image:1"' in restored.body
     assert "Not found in the media folder" not in out.getvalue()
+
+
+def test_a_footnote_link_stays_a_link_within_its_post(tmp_path):
+    PostFactory(slug="noted", body="Drago[^1] trains.\n\n[^1]: Played by Dolph Lundgren.")
+    text = _export(tmp_path).read_text(encoding="utf-8")
+    assert 'href="#body-fn:1"' in text
+    assert f'href="{settings.MONTAGE_SITE_URL}/#body' not in text
