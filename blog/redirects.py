@@ -18,7 +18,8 @@ address, query string kept, or 410 Gone. A page that exists is never redirected.
 
 from urllib.parse import urlencode
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
@@ -47,7 +48,7 @@ def redirect_add(*, old_path, new_path, note=""):
     lives there now. So A → B, B → C and C → A leave B and C leading to A, and A served.
     """
     old_path, new_path = address_normalise(old_path), address_normalise(new_path)
-    _repoint(old_path, new_path)
+    _repoint([(old_path, new_path)])
     if new_path:
         Redirect.objects.filter(old_path=new_path).delete()
     row = Redirect.objects.filter(old_path=old_path).first() or Redirect(old_path=old_path)
@@ -57,24 +58,77 @@ def redirect_add(*, old_path, new_path, note=""):
     return row
 
 
+@transaction.atomic
+def redirects_add(pairs, *, note=""):
+    """``redirect_add`` for many (old, new) pairs at once, in a handful of queries.
+
+    For an import, which records several old addresses of each of thousands of posts.
+    Raises ``ValidationError`` (and writes nothing) if an address cannot be one. A batch
+    in which one pair's new address is another's old one is added pair by pair, as
+    the order then matters.
+    """
+    pairs = {
+        old: new
+        for old, new in ((address_normalise(o), address_normalise(n)) for o, n in pairs)
+        if old != new
+    }
+    if not pairs:
+        return
+    if pairs.keys() & set(pairs.values()):
+        for old_path, new_path in pairs.items():
+            redirect_add(old_path=old_path, new_path=new_path, note=note)
+        return
+    _repoint(pairs.items())
+    Redirect.objects.filter(old_path__in={new for new in pairs.values() if new}).delete()
+    existing = {row.old_path: row for row in Redirect.objects.filter(old_path__in=pairs)}
+    rows = []
+    for old_path, new_path in pairs.items():
+        row = existing.get(old_path) or Redirect(old_path=old_path)
+        row.new_path, row.note = new_path, note
+        # Unique old addresses: the keys of ``pairs``, and those that exist are updated.
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        rows.append(row)
+    Redirect.objects.bulk_create([row for row in rows if row.pk is None])
+    Redirect.objects.bulk_update([row for row in rows if row.pk is not None], ["new_path", "note"])
+
+
 def redirect_remove(*, old_path):
     """Something readers can open lives at ``old_path`` again: no redirect claims it."""
     Redirect.objects.filter(old_path=address_normalise(old_path)).delete()
 
 
-def _repoint(old_path, new_path):
-    if "?" in old_path:
-        # Nothing lies below an address with a query (/?p=12): only that address itself.
-        narrowed = Redirect.objects.filter(new_path=old_path)
-    else:
-        # A LIKE narrows the rows (case-blind on SQLite); the exact test is in Python.
-        narrowed = Redirect.objects.filter(new_path__startswith=old_path)
-    pointing = [row for row in narrowed if address_is_under(row.new_path, old_path)]
-    for row in pointing:
+def _repoint(pairs):
+    """What pointed at each old address, or below it, now points at its new one."""
+    pairs = dict(pairs)
+    narrowed = Redirect.objects.none()
+    for old_path in pairs:
+        narrowed |= Redirect.objects.filter(_pointing_under(old_path))
+    pointing = []
+    for row in narrowed:
+        # The longest old address the row lies under is the one it follows.
+        under = [old for old in pairs if address_is_under(row.new_path, old)]
+        if not under:
+            continue
+        old_path = max(under, key=len)
+        new_path = pairs[old_path]
         row.new_path = address_carried(row.new_path, old_path, new_path) if new_path else ""
+        pointing.append(row)
     looping = [row.pk for row in pointing if row.new_path == row.old_path]
     Redirect.objects.filter(pk__in=looping).delete()
     Redirect.objects.bulk_update([row for row in pointing if row.pk not in looping], ["new_path"])
+
+
+def _pointing_under(old_path):
+    """A condition that every row pointing at or below ``old_path`` meets (and a few more:
+    the exact test is ``address_is_under``), which an index on ``new_path`` can answer."""
+    if "?" in old_path:
+        # Nothing lies below an address with a query (/?p=12): only that address itself.
+        return Q(new_path=old_path)
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE ignores case, and so its index; a range of the same prefix uses it
+        # (its text compares byte by byte, so the range holds exactly the prefix's rows).
+        return Q(new_path__gte=old_path, new_path__lt=old_path + "\U0010ffff")
+    return Q(new_path__startswith=old_path)
 
 
 # What readers could have seen of each kind of thing, at which address.

@@ -38,8 +38,8 @@ from taggit.models import Tag
 from blog.feeds import post_with_guid
 from blog.forms import slug_is_the_sites_own
 from blog.markup import clean_html
-from blog.models import POSTER, Category, Post, Video, address_normalise
-from blog.redirects import redirect_add
+from blog.models import POSTER, Category, Post, Video
+from blog.redirects import redirects_add
 from blog.wordpress import permalinks
 from blog.wordpress.content import GALLERY, convert, gallery_ids, gallery_replace
 from blog.wordpress.media import Attachment, MediaFolder, PostPictures
@@ -486,13 +486,17 @@ class _Import:
         self.redirects_add((address, post.get_absolute_url()) for address in addresses)
 
     def redirects_add(self, pairs):
-        for old_path, new_path in pairs:
-            if address_normalise(old_path) == new_path:
-                continue
-            try:
-                redirect_add(old_path=old_path, new_path=new_path, note=IMPORTED_REASON)
-            except ValidationError:
-                self.report.skipped["old addresses that cannot be redirected"] += 1
+        pairs = list(pairs)
+        try:
+            with transaction.atomic():
+                redirects_add(pairs, note=IMPORTED_REASON)
+        except ValidationError:
+            # One address that cannot be one (too long, a space...): the others, one by one.
+            for old_path, new_path in pairs:
+                try:
+                    redirects_add([(old_path, new_path)], note=IMPORTED_REASON)
+                except ValidationError:
+                    self.report.skipped["old addresses that cannot be redirected"] += 1
 
     # Attachments: posters, pictures and galleries
 

@@ -10,7 +10,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from blog.models import Post, Redirect
-from blog.redirects import redirect_add
+from blog.redirects import redirect_add, redirects_add
 from tests.blog.admin_forms import form_values, post_form_data
 from tests.blog.test_pages import MENU_QUERIES
 from tests.factories import (
@@ -478,3 +478,26 @@ def test_an_address_that_led_to_an_old_query_address_follows_it_without_its_quer
     redirect_add(old_path="/x/", new_path="/?p=12")
     redirect_add(old_path="/?p=12", new_path="/posts/rocky/")
     assert Redirect.objects.get(old_path="/x/").new_path == "/posts/rocky/"
+
+
+def test_many_old_addresses_added_at_once_keep_the_tables_rules(client):
+    redirect_add(old_path="/older/", new_path="/2016/03/rocky/feed/")
+    redirects_add(
+        [("/2016/03/rocky/", "/posts/rocky/"), ("/?p=42", "/posts/rocky/"), ("/same/", "/same/")]
+    )
+    assert Redirect.objects.get(old_path="/older/").new_path == "/posts/rocky/feed/"
+    assert not Redirect.objects.filter(old_path="/same/").exists()
+    _lands_on(client, "/?p=42", "/posts/rocky/")
+
+
+def test_a_batch_whose_pairs_chain_is_added_in_order():
+    redirects_add([("/a/", "/b/"), ("/b/", "/c/")])
+    assert dict(Redirect.objects.values_list("old_path", "new_path")) == {
+        "/a/": "/c/", "/b/": "/c/"
+    }  # fmt: skip
+
+
+def test_a_batch_with_an_address_that_cannot_be_one_writes_nothing():
+    with pytest.raises(ValidationError):
+        redirects_add([("/fine/", "/posts/x/"), ("/" + "x" * 600 + "/", "/posts/x/")])
+    assert not Redirect.objects.exists()
