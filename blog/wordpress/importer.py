@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from blog.wordpress.wxr import Author, ExportError, Item, Site, Term, read_expor
 from comments.models import EMAIL_MAX, NAME_MAX, TEXT_MAX, URL_MAX, Comment
 from comments.text import render_comment_text
 from site_settings.conf import site_settings
+
+logger = logging.getLogger(__name__)
 
 # WordPress's post statuses, as readers here see them: pending and private stay hidden.
 STATUSES = {
@@ -176,11 +179,17 @@ class _Import:
         )
 
     def atomically(self, what, step, entry):
+        """Run one item's ``step`` whole or not at all; a failure is the report's, and the
+        import goes on with the next item."""
         try:
             with transaction.atomic():
                 step(entry)
         except (DatabaseError, ValidationError, ValueError) as error:
             self.report.failed.append(f"{what}: {error}")
+        except Exception as error:
+            # Not foreseen: the log keeps the traceback for a bug report.
+            logger.exception("WordPress import: %s failed", what)
+            self.report.failed.append(f"{what}: {type(error).__name__}: {error}")
 
     def site_start(self, site):
         self.site = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]

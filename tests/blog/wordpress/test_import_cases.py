@@ -727,3 +727,20 @@ def test_every_post_and_page_matches_its_source_item(path):
         tags = {term.name for term in item.terms if term.taxonomy == "post_tag"}
         assert set(post.tags.names()) == tags
         assert post.comments.count() == len(item.comments)
+
+
+def test_an_item_that_meets_a_bug_is_reported_and_the_rest_arrive(tmp_path, monkeypatch, caplog):
+    real = importer.render_comment_text
+
+    def buggy(text):
+        if text == "Comment number 20.":
+            raise KeyError("surprise")
+        return real(text)
+
+    monkeypatch.setattr(importer, "render_comment_text", buggy)
+    items = "".join(_post(n, slug=f"post-{n}", comments=_comment(n * 10)) for n in (1, 2, 3))
+    output = _run_text(tmp_path, export(items))
+    assert Post.everything.count() == 2
+    assert "item 2: KeyError: 'surprise'" in output
+    assert "Traceback" not in output
+    assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)
