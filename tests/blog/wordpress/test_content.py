@@ -224,6 +224,7 @@ def test_scripts_and_handlers_never_reach_the_body():
         '<p onclick="steal()">Hi<script>alert(1)</script></p><a href="javascript:x()">x</a>'
     )
     assert "script" not in converted.body and "onclick" not in converted.body
+    assert converted.unknown == {"<script>, left out: a post here runs no script": 1}
     assert "javascript" not in converted.body
     assert "Hi" in converted.body
 
