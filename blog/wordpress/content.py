@@ -45,7 +45,7 @@ class Converted:
     images: list[str] = field(default_factory=list)
     galleries: list[tuple[int, ...]] = field(default_factory=list)
     unknown: Counter = field(default_factory=Counter)
-    hidden: list[str] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)
 
 
 # A [gallery], with the paragraph around it when it stands alone in one.
@@ -188,8 +188,7 @@ def _convert_part(text, result):
     # A footnote's number: the way back to it is the <sup>'s id, as in Montage's own.
     text = _FOOTNOTE_MARK.sub(r'<sup id="\1-link">', text)
     text = _EMPTY_PARAGRAPH.sub("", clean_html(text, for_source=True))
-    text = _HIDDEN_PARAGRAPH.sub(r"\1", text)
-    return _tidy(_HIDDEN.sub(lambda match: _note(result.hidden[int(match[1])]), text))
+    return _tidy(_KEPT.sub(lambda match: _kept_as_written(match, result), text))
 
 
 # Block editor
@@ -224,8 +223,8 @@ def _blocks_unwrap(text, result):
             result.unknown[f"block {delimiter['name']}"] += 1
         if delimiter["void"]:
             if name in DYNAMIC_BLOCKS or not known:
-                what = f"WordPress block “{delimiter['name']}”, not imported"
-                pieces.append(f"\n\n{_hidden(what, result)}\n\n")
+                what = escape(delimiter["name"])
+                pieces.append(f"\n\n<p>(WordPress block “{what}”, not imported)</p>\n\n")
             continue
         depth += 1
         if _is_embed(name):
@@ -333,7 +332,7 @@ def _shortcodes_convert(text, result):
             continue
         if match["closer"]:
             # Only ever WordPress's: the end of a shortcode it would have run.
-            out.append(_hidden(match.group(0), result))
+            out.append(_kept(match.group(0), match.group(0), result))
             if name in _ENCLOSING:
                 result.unknown[f"shortcode [/{name}] without its opening"] += 1
             continue
@@ -346,10 +345,12 @@ def _shortcodes_convert(text, result):
         if inner is None and name not in _STANDALONE:
             if match["attributes"].strip() or "-" in name or "_" in name or closed_later:
                 # ``[contact-form id="1"]`` is a shortcode; ``[sic]`` in a sentence is not.
-                # Its words are for WordPress, not readers, and may hold what was never
-                # shown (``to="me@…"``): the author finds it in the body, readers don't.
+                # Readers see that one was there, by its name; its words were for
+                # WordPress and may hold what it never showed (``to="me@…"``), so they
+                # are kept for the author only, in a note beside it.
                 result.unknown[f"shortcode [{match['name']}]"] += 1
-                out.append(_hidden(match.group(0), result))
+                shown = f"[{match['name']} …]" if match["attributes"].strip() else match.group(0)
+                out.append(_kept(shown, match.group(0), result))
             else:
                 out.append(match.group(0))
             continue
@@ -466,16 +467,20 @@ def _players_take(text, result):
     return _PLAYER.sub(take, text)
 
 
-# What the body keeps for the author but shows no reader: an HTML comment, which the
-# body's cleaner leaves out of the page. Marked while the HTML is worked on, since that
-# cleaning would take the comment out of the body too.
-_HIDDEN = re.compile("\ue000(\\d+)\ue001")
-_HIDDEN_PARAGRAPH = re.compile("<p>\\s*(\ue000\\d+\ue001)\\s*</p>")
+# What the body keeps: shown to readers as ``shown``, and whole, for the author only, in
+# an HTML comment, which the body's cleaner leaves out of the page. Marked while the
+# HTML is worked on, since that cleaning would take the comment out of the body too.
+_KEPT = re.compile("\ue000(\\d+)\ue001")
 
 
-def _hidden(text, result):
-    result.hidden.append(text)
-    return f"\ue000{len(result.hidden) - 1}\ue001"
+def _kept(shown, written, result):
+    result.kept.append((shown, written))
+    return f"\ue000{len(result.kept) - 1}\ue001"
+
+
+def _kept_as_written(match, result):
+    shown, written = result.kept[int(match[1])]
+    return escape(shown) if shown == written else f"{escape(shown)}{_note(written)}"
 
 
 def _note(text):

@@ -753,7 +753,8 @@ def _lead_and_body(excerpt, converted):
 _PARAGRAPH = re.compile(r"\A\s*<p>(?P<text>.*?)</p>\s*", re.DOTALL)
 # A paragraph with a picture, or a footnote's number, would lose it as a plain lead.
 _KEPT_IN_THE_BODY = re.compile(r"<img\b|<sup\b", re.IGNORECASE)
-_ADDRESS_ONLY = re.compile(r"(?:https?://|www\.)\S+")
+# An address alone, or a shortcode alone ([soundcloud …]): nothing to read on a list.
+_NOT_A_LEAD = re.compile(r"(?:https?://|www\.)\S+|\[[^\]]*\]")
 
 
 def _first_paragraph(body):
@@ -763,7 +764,7 @@ def _first_paragraph(body):
         lead = _plain(found["text"])
         # A paragraph that is only an address, or only what readers are not shown (a
         # shortcode Montage does not know), says nothing on the home page.
-        if not lead or _ADDRESS_ONLY.fullmatch(lead):
+        if not lead or _NOT_A_LEAD.fullmatch(lead):
             return "", body.strip()
         return lead, body[found.end() :]
     first, _sep, rest = body.strip().partition("\n\n")

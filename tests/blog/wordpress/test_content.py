@@ -81,10 +81,9 @@ def test_a_youtube_embed_block_becomes_the_posts_video_and_leaves_the_body():
     assert "youtube" not in converted.body
 
 
-def test_blocks_montage_cannot_show_are_noted_for_the_author_counted_and_not_shown():
+def test_blocks_montage_cannot_show_are_kept_visibly_and_counted():
     converted = convert(BLOCK_EDITOR_POST)
-    assert "<!-- WordPress block “latest-posts”, not imported -->" in converted.body
-    assert "latest-posts" not in render_markdown(converted.body)
+    assert "(WordPress block “latest-posts”, not imported)" in converted.body
     assert converted.unknown == {"block latest-posts": 1, "block jetpack/slideshow": 1}
 
 
@@ -146,10 +145,13 @@ def test_shortcodes_become_figures_and_videos_and_unknown_ones_stay_and_are_list
         'src="https://old.example/wp-content/uploads/a.jpg" alt="Drago" width="300"></a>\n'
         "<figcaption>Drago in the lab</figcaption>\n</figure>"
     ) in converted.body
-    # Kept for the author in the body, as written, but never shown to readers: a
-    # shortcode's words were WordPress's, and may hold what it never showed.
-    assert '<!-- [contact-form-7 id="9" title="Write to me"] -->' in converted.body
-    assert "contact-form-7" not in render_markdown(converted.body)
+    # Readers see which shortcode was there; its words, which were WordPress's and may
+    # hold what it never showed, are kept as written for the author only.
+    assert '[contact-form-7 …]<!-- [contact-form-7 id="9" title="Write to me"] -->' in (
+        converted.body
+    )
+    page = render_markdown(converted.body)
+    assert "[contact-form-7 …]" in page and "Write to me" not in page
     assert "an escaped [embed] and" in converted.body
     assert converted.unknown == {"shortcode [contact-form-7]": 1}
 
@@ -194,8 +196,8 @@ def test_an_unknown_shortcodes_private_words_never_reach_readers_and_its_text_st
         '[su_box title="Note"]Boxed words stay.[/su_box]\n\nA -- dash.'
     )
     page = render_markdown(converted.body)
-    assert "me@private.example" not in page and "su_box" not in page
-    assert "Boxed words stay." in page and "A -- dash." in page
+    assert "me@private.example" not in page and "[contact-form …]" in page
+    assert "[su_box …]Boxed words stay.[/su_box]" in page and "A -- dash." in page
     assert "me@private.example" in converted.body
 
 

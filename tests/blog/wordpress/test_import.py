@@ -300,3 +300,18 @@ def test_block_editor_footnotes_come_along_and_link_both_ways(tmp_path, client):
     page = client.get(Post.objects.get().get_absolute_url()).content.decode()
     assert '<sup id="body-a1b2-link"><a href="#body-a1b2"' in page
     assert '<li id="body-a1b2">Played by <em>Dolph Lundgren</em>. <a href="#body-a1b2-li' in page
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        '[soundcloud url="https://api.soundcloud.com/tracks/293" params="auto_play=false"]',
+        "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+    ],
+)
+def test_a_post_that_opens_with_a_shortcode_or_an_address_gets_no_lead_from_it(tmp_path, first):
+    item = _item(1).replace("<p>First words of 1.</p>", f"<p>{first}</p>")
+    _import(tmp_path, item)
+    post = Post.objects.get()
+    assert post.lead == ""
+    assert "soundcloud …" in post.body_html or "open.spotify.com" in post.body_html
