@@ -57,6 +57,9 @@ from blog.revisions import (
     restored_post_keep_today,
 )
 from blog.views import page_preview, post_preview
+
+# Import from WordPress is registered beside the importer it drives.
+from blog.wordpress.admin import may_import as may_import_from_wordpress
 from blog.wordpress.export import export_chunks
 from comments.forms import plain_bounds
 from comments.models import Comment
@@ -408,7 +411,7 @@ class PostAdmin(VersionAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Where an author moving in looks first: beside Add post.
-        may_import = self.kind == Post.Kind.POST and request.user.has_perm("blog.add_post")
+        may_import = self.kind == Post.Kind.POST and may_import_from_wordpress(request.user)
         context = {
             "wordpress_import_url": reverse("admin:blog_importrun_add") if may_import else None,
             "may_export": self.may_export(request),
@@ -568,7 +571,3 @@ class RedirectAdmin(admin.ModelAdmin):
                 Redirect.objects.filter(pk=obj.pk).update(old_path=obj.old_path)
             saved = redirect_add(old_path=obj.old_path, new_path=obj.new_path, note=obj.note)
         obj.pk, obj.created_at = saved.pk, saved.created_at
-
-
-# Import from WordPress: registered beside the importer it drives.
-from blog.wordpress import admin as wordpress_admin  # noqa: E402, F401

@@ -26,6 +26,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from blog.models import (
@@ -237,7 +238,8 @@ class RedirectMiddleware:
     def old_query_answer(self, request):
         """``/?p=12``, ``/?p=12&replytocom=5``, ``/?feed=rss2``: or None, for the home page."""
         query_string = request.META.get("QUERY_STRING", "")
-        pairs = [urlencode({key: value}) for key, value in request.GET.items()]
+        asked = request.GET
+        pairs = [urlencode({key: asked[key]}) for key in WORDPRESS_QUERY_KEYS if key in asked]
         for candidate in dict.fromkeys([query_string, *pairs]):
             answer = self.answer(request, request.path, candidate)
             if answer is not None:
@@ -271,7 +273,9 @@ class RedirectMiddleware:
                 target = row.target_for(path, query_string)
             else:
                 target = f"{path}?{query_string}" if query_string else path
-            if target == request.get_full_path():
+            # Only ever an address on this site: //elsewhere.example/amp/ read as a
+            # post's view would otherwise lead off it.
+            if target == request.get_full_path() or not _is_on_this_site(target):
                 return None
             answer = HttpResponsePermanentRedirect(target)
         # Browsers keep a 301 or a 410 as long as they like unless told (RFC 9110
@@ -281,8 +285,17 @@ class RedirectMiddleware:
         return answer
 
 
+def _is_on_this_site(address):
+    """Whether ``address``, as the Location header will send it, is a path here."""
+    sent = iri_to_uri(address)
+    return sent.startswith("/") and not sent.startswith(("//", "/\\"))
+
+
 # What the home page reads from its query; any other key is an address of its own.
 HOME_QUERY_KEYS = {"page"}
+# The keys of WordPress's own query addresses, each looked up alone in the table when
+# the whole query is not there (/?p=12&replytocom=5 is /?p=12).
+WORDPRESS_QUERY_KEYS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "m")
 
 
 def _is_an_old_query_address(request):

@@ -23,7 +23,12 @@ from blog.wordpress.runs import (
     import_runs_delete,
 )
 
-IMPORT_PERMISSION = "blog.add_post"
+# An import writes posts, and with them users (the old site's authors) and redirects.
+IMPORT_PERMISSIONS = ("blog.add_post", "auth.add_user", "blog.add_redirect")
+
+
+def may_import(user):
+    return user.has_perms(IMPORT_PERMISSIONS)
 
 
 @admin.register(ImportRun)
@@ -36,10 +41,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     add_form_template = "admin/blog/importrun/add_form.html"
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(IMPORT_PERMISSION)
+        return may_import(request.user)
 
     def has_add_permission(self, request):
-        return request.user.has_perm(IMPORT_PERMISSION)
+        return may_import(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -47,7 +52,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A running import is reading its file.
         running = obj is not None and obj.state == ImportRun.State.RUNNING
-        return request.user.has_perm(IMPORT_PERMISSION) and not running
+        return may_import(request.user) and not running
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "author":

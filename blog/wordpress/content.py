@@ -484,7 +484,8 @@ def _kept_as_written(match, result):
 
 
 def _note(text):
-    return f"<!-- {text.replace('--', '- -')} -->"
+    """``text`` as an HTML comment that nothing in it can end early."""
+    return f"<!-- {re.sub(r'-(?=-)', '- ', text).replace('>', '&gt;')} -->"
 
 
 def _link_paragraph(url, *, label=None):

@@ -23,6 +23,7 @@ from html import unescape
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -136,6 +137,7 @@ class _Import:
         self.keep_linkbacks = keep_linkbacks
         self.site = ""
         self.base_path = ""
+        self.is_own_export = False
         self.users = {}
         self.user_wp_ids = {}
         self.categories = {}
@@ -194,6 +196,7 @@ class _Import:
     def site_start(self, site):
         self.site = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")[:200]
         self.base_path = urlsplit(self.site).path.rstrip("/")
+        self.is_own_export = self.site == settings.MONTAGE_SITE_URL.rstrip("/")
         if self.media is not None:
             self.media.site_host = urlsplit(self.site).hostname
         self.redirects_add(permalinks.site_addresses(base_path=self.base_path))
@@ -225,7 +228,10 @@ class _Import:
 
     def author_import(self, author):
         user = self.user_for(author.login, author)
-        if author.wp_id is not None:
+        # With --author, only that user's own WordPress account is them: a co-author's
+        # comments are a reader's, without the Author badge.
+        is_them = self.only_author is None or author.login == self.only_author.get_username()
+        if author.wp_id is not None and is_them:
             self.user_wp_ids[author.wp_id] = user
         # A one-author blog here: the author's archive is the home page.
         address = permalinks.author_address(base_path=self.base_path, login=slugify(author.login))
@@ -276,7 +282,14 @@ class _Import:
         slug = _category_slug(slug, name)
         key = f"category:{slug}"
         if key in self.categories:
-            return Category.objects.get(pk=self.categories[key])
+            found = Category.objects.filter(pk=self.categories[key]).first()
+            if found is not None:
+                return found
+            # Deleted here since an earlier run: made again, as the posts need it.
+            del self.categories[key]
+            ImportedItem.objects.filter(
+                site=self.site, kind=ImportedItem.Kind.CATEGORY, wp_key=key
+            ).delete()
         category = Category.objects.filter(slug=slug[:100]).first()
         was_here = category is not None
         if category is None:
@@ -585,8 +598,9 @@ class _Import:
                     wp_key__in={key for _comment, _kind, key in wanted} | parent_keys - {"0"},
                 ).values_list("wp_key", "object_id")
             )
-            # A comment keeps its number here: one with this number on this post is it.
+            # This site's own export: its comments are numbered as here.
             numbers = [comment.wp_id for comment, _kind, _key in wanted if comment.wp_id]
+            numbers = numbers if self.is_own_export else []
             done.update(
                 (str(pk), pk)
                 for pk in Comment.objects.filter(

@@ -176,8 +176,11 @@ class ImportRun(models.Model):
 
     @property
     def seems_stalled(self):
+        # A dry run writes no progress (its writes are rolled back): silence is no sign.
         return (
-            self.state == self.State.RUNNING and self.updated_at < timezone.now() - STALLED_AFTER
+            self.state == self.State.RUNNING
+            and not self.dry_run
+            and self.updated_at < timezone.now() - STALLED_AFTER
         )
 
     @property

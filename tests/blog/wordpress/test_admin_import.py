@@ -288,10 +288,19 @@ def test_non_staff_users_are_sent_to_log_in(client):
     assert client.get(ADD_URL)["Location"].startswith("/admin/login/")
 
 
-def test_staff_who_may_add_posts_find_the_import_beside_add_post(client):
-    """The Posts list links the import page for whoever may use it."""
+def test_staff_who_may_add_posts_users_and_redirects_find_the_import_beside_add_post(client):
+    """The Posts list links the import page for whoever may use it: an import writes
+    posts, and with them the old site's authors as users, and redirects."""
     staff = StaffFactory()
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_post", "view_post"]))
+    client.force_login(staff)
+    assert "Import from WordPress" not in client.get("/admin/blog/post/").text
+    assert client.get(ADD_URL).status_code == 403
+
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_user", "add_redirect"])
+    )
+    staff = type(staff).objects.get(pk=staff.pk)  # permissions are cached on the user
     client.force_login(staff)
     posts = client.get("/admin/blog/post/")
     assert f'href="{ADD_URL}">Import from WordPress' in posts.text

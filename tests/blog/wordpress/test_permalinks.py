@@ -146,3 +146,9 @@ def test_a_wordpress_item_the_import_did_not_bring_is_not_found_rather_than_the_
     assert client.get("/?p=99999").status_code == 404
     assert client.get("/?page_id=3").status_code == 404
     assert client.get("/?utm_source=newsletter").status_code == 200
+
+
+@pytest.mark.parametrize("old", ["//evil.example/amp/", "/index.php//evil.example/"])
+def test_wordpress_grammar_never_leads_off_the_site(client, old):
+    answer = client.get(old)
+    assert answer.status_code == 404 or not answer["Location"].startswith("//")
