@@ -10,9 +10,10 @@ form, so it comes back at the form with what was typed and its errors, under the
 refusal's status code.
 
 A target model provides ``get_absolute_url()`` (served by a view that shows
-``comment_section``) and ``comments_opened_at``; it may add ``comments_enabled`` and
-``comment_moderator_emails()``. ``comments.system_checks`` reports a target without them
-at ``manage.py check``.
+``comment_section``) and ``comments_opened_at``; it may add ``comments_enabled``,
+``comment_moderator_emails()`` and ``is_published`` (False: readers cannot open it, so
+a comment's own address does not lead there). ``comments.system_checks`` reports a
+target without the first two at ``manage.py check``.
 """
 
 import copy
@@ -234,19 +235,30 @@ def comment_permalink(request, pk):
     """A comment's place: the page of its target that shows its thread.
 
     For a link that names a comment alone, such as an old site's ``#comment-N``, which
-    the page's script sends here when the page it is on does not hold comment N.
+    the page's script sends here when the page it is on does not hold comment N, with
+    that page as ``?on=``. A comment that is not on that page (an old number now worn
+    by another site's comment), or that readers cannot see, leaves the reader there.
     """
     comment = Comment.objects.filter(pk=pk).first()
     target = comment.target if comment is not None else None
+    shown_on = _local_path(request.GET.get("on", ""))
     # A target that readers cannot open (a draft, a private post) is not revealed.
-    if target is None or not getattr(target, "is_published", True):
-        raise Http404
-    if not comment.is_approved:
-        # Held, spam or removed: the page it was on, with nothing said of it.
+    readable = target is not None and getattr(target, "is_published", True)
+    if not readable or not comment.is_approved or shown_on not in ("", target.get_absolute_url()):
+        if shown_on:
+            return HttpResponseRedirect(f"{shown_on}?cpage=1")
+        if not readable:
+            raise Http404
         return HttpResponseRedirect(f"{target.get_absolute_url()}?cpage=1")
     page = _page_of(comment, discussion_settings())
     # The page named even when it is the first, so the script asks only once.
     return HttpResponseRedirect(f"{target.get_absolute_url()}?cpage={page}#comment-{comment.pk}")
+
+
+def _local_path(value):
+    """``value`` if it is a path on this site (``/posts/x/``), else ""."""
+    is_local = value.startswith("/") and not value.startswith(("//", "/\\"))
+    return value if is_local and "\n" not in value and len(value) < 2000 else ""
 
 
 def _page_of(comment, conf):

@@ -116,7 +116,8 @@
   var wanted = /^#comment-(\d{1,18})$/.exec(location.hash);
   if (wanted && comments && !/[?&]cpage=/.test(location.search) &&
       !document.getElementById(wanted[0].slice(1))) {
-    location.replace(comments.dataset.commentLink.replace(/0\/$/, wanted[1] + "/"));
+    location.replace(comments.dataset.commentLink.replace(/0\/$/, wanted[1] + "/") +
+      "?on=" + encodeURIComponent(location.pathname));
   }
 
   // With this script the play link plays in place, so it is a button, which Space

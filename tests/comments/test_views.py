@@ -595,6 +595,17 @@ def test_a_comments_own_address_leads_to_the_comment_page_that_shows_it(client, 
     assert answer["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{second.pk}"
 
 
+def test_a_comments_address_keeps_the_reader_on_their_page_when_it_is_not_there(client, post):
+    """An old number from another site may now be another post's comment."""
+    elsewhere = CommentFactory(target=PostFactory())
+    page = post.get_absolute_url()
+    answer = client.get(reverse("comments:permalink", args=[elsewhere.pk]), {"on": page})
+    assert answer["Location"] == f"{page}?cpage=1"
+    address = reverse("comments:permalink", args=[elsewhere.pk])
+    off_site = client.get(address, {"on": "//x.example/"})
+    assert off_site["Location"].startswith(elsewhere.target.get_absolute_url())
+
+
 def test_a_comments_address_reveals_nothing_unpublished(client, post):
     pending = CommentFactory(target=post, status=Comment.Status.PENDING)
     answer = client.get(reverse("comments:permalink", args=[pending.pk]))
