@@ -225,20 +225,6 @@ def post_guid(post):
     return post.feed_guid or tag_uri(post.kind, post)
 
 
-def post_with_guid(guid, *, slug):
-    """The post here whose GUID is ``guid``: one imported with it, or one of this site's.
-
-    A GUID of this site's names a post by its number, so a post of another site's (a
-    fresh one, numbered from 1 as well) counts only with the same day and ``slug``.
-    """
-    found = Post.everything.filter(feed_guid=guid[:500]).first()
-    if found is not None or not guid.startswith("tag:"):
-        return found
-    number = guid.rpartition("/")[2]
-    candidate = Post.everything.filter(pk=number, slug=slug).first() if number.isdigit() else None
-    return candidate if candidate is not None and post_guid(candidate) == guid else None
-
-
 class MontageFeed(Feed):
     """What every feed shares; subclasses choose their ``items`` (entries) and titles.
 

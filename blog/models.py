@@ -52,6 +52,18 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": _("A category cannot belong to itself or to one of its own.")},
+                    code="parent_loop",
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
 
 def is_published_condition():
     """The one rule for what readers see: published, with a publish time that has come."""

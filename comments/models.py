@@ -177,6 +177,11 @@ class Comment(models.Model):
         return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
     @property
+    def is_linkback(self):
+        """Another site's notice that it linked here, not a reader's words."""
+        return self.kind != self.Kind.COMMENT
+
+    @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
 

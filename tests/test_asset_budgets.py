@@ -16,6 +16,8 @@ def _css_without_comments_and_spaces(text):
 
 
 def _js_without_comment_lines_and_indent(text):
+    """Roughly what a minifier leaves: no comments, no indentation, no blank lines."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
     lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 

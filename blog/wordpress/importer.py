@@ -37,7 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from blog.feeds import post_with_guid
+from blog.feeds import post_guid
 from blog.forms import slug_is_the_sites_own
 from blog.markup import clean_html
 from blog.models import POSTER, Category, Post, Video
@@ -382,7 +382,7 @@ class _Import:
         if post is None and item.guid:
             # This site's own export, or one of a blog imported before: already here.
             # Not a post made in this run: WordPress.com copies keep the original's guid.
-            post = post_with_guid(item.guid, slug=_slug(item.slug))
+            post = _post_with_guid(item.guid, slug=_slug(item.slug))
             post = None if post is not None and post.pk in self.posts_made else post
         if post is None:
             post = self.post_create(item, kind)
@@ -695,6 +695,20 @@ def _with_footnotes(body, footnotes_json):
         if isinstance(note, dict) and re.fullmatch(r"[\w-]{1,64}", str(note.get("id", "")))
     ]
     return f"{body}\n\n<ol>\n{chr(10).join(notes)}\n</ol>" if notes else body
+
+
+def _post_with_guid(guid, *, slug):
+    """The post here whose GUID is ``guid``: one imported with it, or one of this site's.
+
+    A GUID of this site's names a post by its number, so a post of another site's (a
+    fresh one, numbered from 1 as well) counts only with the same day and ``slug``.
+    """
+    found = Post.everything.filter(feed_guid=guid[:500]).first()
+    if found is not None or not guid.startswith("tag:"):
+        return found
+    number = guid.rpartition("/")[2]
+    candidate = Post.everything.filter(pk=number, slug=slug).first() if number.isdigit() else None
+    return candidate if candidate is not None and post_guid(candidate) == guid else None
 
 
 def _utc_offset(delta):

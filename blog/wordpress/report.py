@@ -60,7 +60,7 @@ def report_sections(report: Report) -> list[Section]:
     if report.unknown:
         sections.append(
             Section(
-                "Kept in the body as they were (shortcodes and blocks Montage does not know):",
+                "Not shown as WordPress showed them (kept in the body by name, or left out):",
                 [Line(name, n) for name, n in report.unknown.most_common()],
             )
         )

@@ -1,11 +1,12 @@
-// Montage's one script. It only enhances pages that work without it.
-//
-// Video: a click-to-play facade and soundtrack seeking.
-// Until the reader presses play, the page holds only a local poster and a link to the
-// video's own page, so no third-party byte is loaded. Pressing play (or a track's time)
-// swaps in the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1), sized
-// by the same box so nothing moves. The server writes every player URL; this script only
-// decides when to load one.
+/* Montage's one script. It only enhances pages that work without it.
+ *
+ * Video: a click-to-play facade and soundtrack seeking.
+ * Until the reader presses play, the page holds only a local poster and a link to the
+ * video's own page, so no third-party byte is loaded. Pressing play (or a track's time)
+ * swaps in the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1), sized
+ * by the same box so nothing moves. The server writes every player URL; this script only
+ * decides when to load one.
+ */
 (function () {
   "use strict";
 

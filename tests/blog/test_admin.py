@@ -119,3 +119,17 @@ def test_category_autocomplete_lists_categories_by_name(client, author):
     assert response.status_code == 200
     names = [result["text"] for result in response.json()["results"]]
     assert names == ["Boxing films", "Musicals", "Westerns"]
+
+
+def test_a_category_cannot_be_filed_under_itself_or_its_own_child(client, author):
+    films = CategoryFactory(name="Films")
+    montages = CategoryFactory(name="Montages", parent=films)
+    for parent in (films, montages):
+        answer = client.post(
+            f"/admin/blog/category/{films.pk}/change/",
+            {"name": "Films", "slug": films.slug, "description": "", "parent": parent.pk},
+        )
+        assert answer.status_code == 200
+        assert "A category cannot belong to itself or to one of its own." in answer.text
+    films.refresh_from_db()
+    assert films.parent is None

@@ -28,13 +28,16 @@ class Command(BaseCommand):
             return
         # Written beside the file and moved into place, so a failed export never leaves
         # half a file where a good one was.
+        # Readable by its owner only: it holds every commenter's email and IP address.
         partial = f"{output}.part"
         try:
-            with open(partial, "w", encoding="utf-8") as file:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(descriptor, "w", encoding="utf-8") as file:
                 for chunk in export_chunks():
                     file.write(chunk)
             os.replace(partial, output)
         except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        finally:
             if os.path.exists(partial):
                 os.remove(partial)
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None

@@ -443,3 +443,11 @@ def test_a_footnote_link_stays_a_link_within_its_post(tmp_path):
     text = _export(tmp_path).read_text(encoding="utf-8")
     assert 'href="#body-fn:1"' in text
     assert f'href="{settings.MONTAGE_SITE_URL}/#body' not in text
+
+
+def test_the_export_file_is_readable_by_its_owner_only(tmp_path):
+    """It holds every commenter's email and IP address."""
+    CommentFactory()
+    target = tmp_path / "site.xml"
+    call_command("export_wordpress", "--output", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600

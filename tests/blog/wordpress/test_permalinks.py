@@ -152,3 +152,19 @@ def test_a_wordpress_item_the_import_did_not_bring_is_not_found_rather_than_the_
 def test_wordpress_grammar_never_leads_off_the_site(client, old):
     answer = client.get(old)
     assert answer.status_code == 404 or not answer["Location"].startswith("//")
+
+
+def test_a_blog_that_lived_in_a_folder_keeps_its_addresses_under_it(tmp_path, client):
+    in_a_folder = export(ROCKY_ITEM.replace("old.example.org/2016", "old.example.org/blog/2016"))
+    in_a_folder = in_a_folder.replace(
+        "<wp:base_blog_url>https://old.example.org</wp:base_blog_url>",
+        "<wp:base_blog_url>https://old.example.org/blog</wp:base_blog_url>",
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(in_a_folder, encoding="utf-8")
+    call_command("import_wordpress", str(path), stdout=StringIO())
+    _lands(client, "/blog/?p=42", "/posts/training-in-russia/")
+    _lands(client, "/blog/2016/03/14/training-in-russia/", "/posts/training-in-russia/")
+    _lands(client, "/blog/training-in-russia/", "/posts/training-in-russia/")
+    _lands(client, "/blog/comments/feed/", "/feed/comments/")
+    _lands(client, "/blog/", "/")
