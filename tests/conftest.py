@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django_rq.queues import DjangoRQ
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -105,3 +106,23 @@ def author(client):
     user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks, monkeypatch):
+    """Run ``db_worker`` until the queue has nothing due, as a deployed worker would.
+
+    A deployed worker commits as it goes; here the test's transaction never commits, so
+    what the tasks queue on commit (a retry) is run as the worker's commit would. And
+    the worker's check for stale connections would close this test's own (on
+    PostgreSQL), so that check is left out.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

@@ -2,7 +2,6 @@ from smtplib import SMTPDataError
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -48,23 +47,3 @@ class RejectingBackend(EmailBackend):
 
     def send_messages(self, messages):
         raise SMTPDataError(554, b"5.7.1 Message rejected")
-
-
-@pytest.fixture
-def run_worker(django_capture_on_commit_callbacks, monkeypatch):
-    """Run ``db_worker`` until the queue has nothing due, as a deployed worker would.
-
-    A deployed worker commits as it goes; here the test's transaction never commits, so
-    what the tasks queue on commit (a retry) is run as the worker's commit would. And
-    the worker's check for stale connections would close this test's own (on
-    PostgreSQL), so that check is left out.
-    """
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-    return run

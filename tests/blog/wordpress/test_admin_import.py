@@ -6,7 +6,6 @@ import logging
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from blog.models import Post
@@ -32,21 +31,6 @@ def _export_file(body=AUTHORS_AND_TERMS + ROCKY_ITEM, name="export.xml"):
 def database_queue(settings):
     """Tasks wait in the database until ``run_worker()`` runs them, as deployed."""
     settings.TASKS = DATABASE_QUEUE
-
-
-@pytest.fixture
-def run_worker(django_capture_on_commit_callbacks, monkeypatch):
-    """Run ``db_worker`` until the queue is empty (see tests/outbox/conftest.py for why
-    its check for stale connections is left out)."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-    return run
 
 
 @pytest.fixture

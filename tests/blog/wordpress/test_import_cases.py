@@ -570,16 +570,22 @@ def test_two_thousand_comments_import_in_a_bounded_number_of_queries(
 # A bad item, and files that are not exports
 
 
-def test_an_item_that_fails_leaves_nothing_behind_and_the_rest_arrive(tmp_path, monkeypatch):
-    """The failure comes after the post, its tags and its old address were written."""
+def _second_posts_comment_raises(monkeypatch, error):
+    """Item 2's comment fails as it is written: after its post, tags and old address."""
     real = importer.render_comment_text
 
     def failing(text):
         if text == "Comment number 20.":
-            raise ValueError("the comments table is full")
+            raise error
         return real(text)
 
     monkeypatch.setattr(importer, "render_comment_text", failing)
+    return real
+
+
+def test_an_item_that_fails_leaves_nothing_behind_and_the_rest_arrive(tmp_path, monkeypatch):
+    """The failure comes after the post, its tags and its old address were written."""
+    real = _second_posts_comment_raises(monkeypatch, ValueError("the comments table is full"))
     tag = '<category domain="post_tag" nicename="rocky"><![CDATA[Rocky]]></category>'
     items = "".join(
         _post(n, title=f"Post {n}", slug=f"post-{n}", extra=tag, comments=_comment(n * 10))
@@ -729,14 +735,7 @@ def test_every_post_and_page_matches_its_source_item(path):
 
 
 def test_an_item_that_meets_a_bug_is_reported_and_the_rest_arrive(tmp_path, monkeypatch, caplog):
-    real = importer.render_comment_text
-
-    def buggy(text):
-        if text == "Comment number 20.":
-            raise KeyError("surprise")
-        return real(text)
-
-    monkeypatch.setattr(importer, "render_comment_text", buggy)
+    _second_posts_comment_raises(monkeypatch, KeyError("surprise"))
     items = "".join(_post(n, slug=f"post-{n}", comments=_comment(n * 10)) for n in (1, 2, 3))
     output = _run_text(tmp_path, export(items))
     assert Post.everything.count() == 2
