@@ -29,7 +29,8 @@ export DATABASE_URL="sqlite:///$VAR/db.sqlite3"
 export MEDIA_ROOT="$VAR/media"
 export CACHE_URL="locmem://"
 export DEBUG=false
-export SECRET_KEY="bench-only-not-a-secret"
+# Production refuses a short key; a new one each run signs nothing that outlives it.
+export SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false
 export DJANGO_SETTINGS_MODULE=montage.settings

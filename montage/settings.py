@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import redis.connection
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,10 +49,37 @@ if PRODUCTION and DEBUG:
         "PRODUCTION=true needs DEBUG=false: debug pages show every visitor your settings."
     )
 
+
+def _hosts_checked(hosts):
+    """Host names as Django matches them: one with a scheme, port or path matches nothing,
+    and every request would be refused with a 400."""
+    if not hosts:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is empty: name the site's host, e.g. ALLOWED_HOSTS=blog.example.com."
+        )
+    for host in hosts:
+        if "/" in host or ":" in host.rpartition("]")[2]:
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS lists host names without scheme, port or path: {host!r} "
+                "should be written like blog.example.com."
+            )
+    return hosts
+
+
+def _secret_key_checked(key):
+    """Refuse a key that could be guessed, by the rule of Django's deploy check W009."""
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too short or too simple to sign sessions safely: use 50 or more "
+            "random characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return key
+
+
 _LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 if not PRODUCTION:
     SECRET_KEY = env("SECRET_KEY", "insecure-local-development-key-never-used-in-production")
-    ALLOWED_HOSTS = env("ALLOWED_HOSTS", _LOCAL_HOSTS, cast=list)
+    ALLOWED_HOSTS = _hosts_checked(env("ALLOWED_HOSTS", _LOCAL_HOSTS, cast=list))
     if "SECRET_KEY" not in os.environ and set(ALLOWED_HOSTS) - set(_LOCAL_HOSTS):
         # The development key is public: anyone could sign sessions for such a site.
         raise ImproperlyConfigured(
@@ -59,8 +87,8 @@ if not PRODUCTION:
             "with a SECRET_KEY, or set SECRET_KEY to serve it as it is."
         )
 else:
-    SECRET_KEY = env("SECRET_KEY")
-    ALLOWED_HOSTS = env("ALLOWED_HOSTS", cast=list)
+    SECRET_KEY = _secret_key_checked(env("SECRET_KEY"))
+    ALLOWED_HOSTS = _hosts_checked(env("ALLOWED_HOSTS", cast=list))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,10 +146,30 @@ TEMPLATES = [
     },
 ]
 
+_DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
+
+
+def _database_from_url(url):
+    """The database, from a URL for one of the two engines Montage is tested on."""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError:
+        # Not dj-database-url's message: it lists a dozen engines Montage never runs on.
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not a database URL: write sqlite:///path/to/db.sqlite3 or "
+            "postgres://user:password@host:5432/name, with any special character in the "
+            "password %-encoded."
+        ) from None
+    if database["ENGINE"] not in _DATABASE_ENGINES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL names a {urlsplit(url).scheme} database: Montage runs on SQLite "
+            "(sqlite:///...) or PostgreSQL (postgres://...)."
+        )
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
-    )
+    "default": _database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock
@@ -135,14 +183,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
+def _redis_url_checked(name, url):
+    """A Redis URL read now, as redis-py reads it: not at the first request that uses it."""
+    try:
+        redis.connection.parse_url(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} is not a Redis URL redis-py can read: {error}."
+        ) from None
+    return url
+
+
 def _cache_from_url(url):
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url_checked("CACHE_URL", url),
+        }
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with locmem://, redis:// or rediss://: {url!r}"
+        f"CACHE_URL must start with locmem://, redis:// or rediss://, not {scheme}://."
+        if scheme
+        else f"CACHE_URL must be a URL such as redis://127.0.0.1:6379/1, not {url!r}."
     )
 
 
@@ -161,7 +225,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -213,6 +277,7 @@ def _tasks_from_url(url):
     if not url:
         return {"BACKEND": "django_tasks_db.DatabaseBackend"}, {}
     if scheme in {"redis", "rediss"}:
+        _redis_url_checked("TASKS_URL", url)
         return {"BACKEND": "django_tasks_rq.RQBackend"}, {"default": {"URL": url}}
     if scheme in {"amqp", "amqps"}:
         raise ImproperlyConfigured(
@@ -221,7 +286,9 @@ def _tasks_from_url(url):
             "unset for the database queue."
         )
     raise ImproperlyConfigured(
-        f"TASKS_URL must start with redis:// or rediss://, or be unset: {url!r}"
+        f"TASKS_URL must start with redis:// or rediss://, or be unset, not {scheme}://."
+        if scheme
+        else f"TASKS_URL must be a URL such as redis://127.0.0.1:6379/2, not {url!r}."
     )
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from montage.settings import _cache_from_url, env
+from montage.settings import (
+    _cache_from_url,
+    _database_from_url,
+    _hosts_checked,
+    _secret_key_checked,
+    _tasks_from_url,
+    env,
+)
 
 
 def test_env_reads_booleans_and_lists(monkeypatch):
@@ -41,6 +48,65 @@ def test_cache_url_selects_the_backend():
     assert _cache_from_url("redis://127.0.0.1:6379/1")["LOCATION"] == "redis://127.0.0.1:6379/1"
     with pytest.raises(ImproperlyConfigured):
         _cache_from_url("memcached://127.0.0.1")
+
+
+@pytest.mark.parametrize("url", ["postgress://x", "nonsense", "postgres://u@h:port/db"])
+def test_unreadable_database_url_is_refused_naming_it(url):
+    """A mistyped DATABASE_URL stops startup with a sentence naming it, not a parser's error."""
+    with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL is not a database URL"):
+        _database_from_url(url)
+
+
+def test_database_url_for_an_engine_montage_is_not_tested_on_is_refused():
+    """Only SQLite and PostgreSQL, the two engines the suite runs on, are accepted."""
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL names a mysql database"):
+        _database_from_url("mysql://user:password@127.0.0.1/montage")
+
+
+def test_database_url_refusals_never_show_its_password():
+    """The message may reach a log: the URL's password stays out of it."""
+    for url in ("postgress://user:s3cret@h/db", "mysql://user:s3cret@h/db"):
+        with pytest.raises(ImproperlyConfigured) as refused:
+            _database_from_url(url)
+        assert "s3cret" not in str(refused.value)
+
+
+def test_redis_urls_that_redis_cannot_read_are_refused_at_startup():
+    """A Redis URL with a bad port fails when settings load, naming its variable."""
+    with pytest.raises(ImproperlyConfigured, match=r"^CACHE_URL is not a Redis URL"):
+        _cache_from_url("redis://127.0.0.1:notaport/1")
+    with pytest.raises(ImproperlyConfigured, match=r"^TASKS_URL is not a Redis URL"):
+        _tasks_from_url("redis://127.0.0.1:notaport/2")
+
+
+def test_cache_url_refusal_never_shows_its_password():
+    """A wrong scheme is named by the scheme, not by the URL that may carry a password."""
+    with pytest.raises(ImproperlyConfigured, match="not memcached://") as refused:
+        _cache_from_url("memcached://user:s3cret@127.0.0.1")
+    assert "s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("hosts", [[], ["https://blog.example.com/"], ["blog.example.com:443"]])
+def test_allowed_hosts_that_would_refuse_every_request_stop_startup(hosts):
+    """No host, or one written with a scheme, port or path, would answer every request 400."""
+    with pytest.raises(ImproperlyConfigured, match=r"^ALLOWED_HOSTS"):
+        _hosts_checked(hosts)
+
+
+def test_allowed_hosts_take_ipv6_addresses_and_subdomain_patterns():
+    """The forms Django documents still pass: a bracketed IPv6 address, a leading dot."""
+    assert _hosts_checked(["[::1]", ".example.com", "127.0.0.1"]) == [
+        "[::1]",
+        ".example.com",
+        "127.0.0.1",
+    ]
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 60, "django-insecure-" + "abcdefghij" * 5])
+def test_production_refuses_a_secret_key_that_could_be_guessed(key):
+    """Too short, too few characters or Django's insecure prefix: refused, naming SECRET_KEY."""
+    with pytest.raises(ImproperlyConfigured, match=r"^SECRET_KEY is too short or too simple"):
+        _secret_key_checked(key)
 
 
 ROOT = Path(__file__).resolve().parent.parent

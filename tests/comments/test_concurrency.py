@@ -9,6 +9,7 @@ writer wait its turn rather than fail.
 import http.client
 import os
 import re
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -47,7 +48,7 @@ def _environment(tmp_path):
         MEDIA_ROOT=str(tmp_path / "media"),
         CACHE_URL="locmem://",
         DEBUG="false",
-        SECRET_KEY="test-concurrency-only-not-a-real-secret",
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         COMMENTS_MIN_SECONDS_TO_POST=str(MIN_SECONDS_TO_POST),
