@@ -1,0 +1,102 @@
+"""What a server needs before its first request, checked once, as it starts.
+
+A missing or wrong setting, a storage that cannot be set up, a database that does not
+answer or lacks migrations, static files never collected: each stops the start with one
+sentence saying what to fix, instead of a traceback at some reader's first request.
+gunicorn runs this as it starts (deploy/gunicorn.conf.py); `make serve` runs
+``python -m montage.preflight --before-set-up`` first, before the migrations and static
+files it then makes. A setting's own check belongs in montage/settings.py, raising
+ImproperlyConfigured with the setting's name: it shows here as it is.
+"""
+
+import os
+import sys
+
+import django
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import storages
+from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+
+
+def preflight(*, set_up=True):
+    """Raise ImproperlyConfigured with one sentence for the first thing that would fail.
+
+    ``set_up=False`` leaves out what ``migrate`` and ``collectstatic`` are about to make.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "montage.settings")
+    django.setup()
+    try:
+        _system_checks_pass()
+        _storages_open()
+        if set_up:
+            _static_files_collected()
+        _database_answers(connections["default"])
+        if set_up:
+            _migrations_applied(connections["default"])
+    finally:
+        # A server forks its workers after this: none may inherit this connection.
+        connections.close_all()
+
+
+def _system_checks_pass():
+    errors = [message for message in checks.run_checks() if message.is_serious()]
+    if errors:
+        raise ImproperlyConfigured(" ".join(error.msg for error in errors))
+
+
+def _storages_open():
+    """Each storage made now: a wrong backend or option fails here, not at an upload."""
+    for alias in settings.STORAGES:
+        storages[alias]
+
+
+def _static_files_collected():
+    storage = storages["staticfiles"]
+    if isinstance(storage, ManifestFilesMixin) and not storage.read_manifest():
+        # Else every page fails: {% static %} finds no hashed name for its files.
+        raise ImproperlyConfigured(
+            f"STATIC_ROOT ({settings.STATIC_ROOT}) holds no collected static files: "
+            "run `manage.py collectstatic` before serving."
+        )
+
+
+def _database_answers(connection):
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise ImproperlyConfigured(
+            f"The database DATABASE_URL names ({_database_address(connection)}) "
+            f"does not answer: {detail}"
+        ) from None
+
+
+def _database_address(connection):
+    """Where the database is, without the password DATABASE_URL may hold."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite file {config['NAME']}"
+    host = config["HOST"] or "localhost"
+    port = f":{config['PORT']}" if config["PORT"] else ""
+    return f"{connection.display_name} at {host}{port}, database {config['NAME']}"
+
+
+def _migrations_applied(connection):
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        raise ImproperlyConfigured(
+            f"The database DATABASE_URL names has {len(plan)} migrations to apply: run "
+            "`manage.py migrate` before serving."
+        )
+
+
+if __name__ == "__main__":
+    try:
+        preflight(set_up="--before-set-up" not in sys.argv[1:])
+    except ImproperlyConfigured as error:
+        sys.exit(f"Montage cannot start: {error}")
