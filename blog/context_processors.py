@@ -14,5 +14,5 @@ def site(request):
         "site_title": config.title,
         "site_tagline": config.tagline,
         "page_meta": default_page_meta(request),
-        "menu_pages": SimpleLazyObject(lambda: menu_pages(request)),
+        "menu_pages": SimpleLazyObject(menu_pages),
     }

@@ -241,8 +241,7 @@ def post_page_data(request, *, post, parts, comments):
     """The post page's JSON-LD: the cached posting with what is read on every view.
 
     The byline, the publisher, the category and the comments come from the post's
-    header and comment section, read per request: a renamed category or a new public
-    name does not move the publication epoch that keys the cached parts.
+    header and comment section, read per request, so the cached parts need not hold them.
     """
     config = site_settings()
     posting = absolute(parts.structured_data, request)

@@ -70,6 +70,16 @@ def is_published_condition():
     return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
+def next_publication(after):
+    """The publish time of the next scheduled post after ``after``, as a one-row query:
+    ``settings.FRESHNESS_SCHEDULE``, so cached pages change when a post falls due."""
+    return (
+        Post.everything.filter(status=Post.Status.PUBLISHED, published_at__gt=after)
+        .order_by("published_at")
+        .values("published_at")[:1]
+    )
+
+
 def changed_for_readers(relation=""):
     """When readers last saw a post change: its last edit, or its publication when that
     came later (a post saved on Monday and scheduled for Friday appears on Friday)."""

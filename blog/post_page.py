@@ -2,41 +2,29 @@
 
 A post page is the post's header (read on every view), the parts every reader sees
 alike (the rendered article, related posts, previous and next: cached), and the
-comment section (``comments.views``). The cached parts are keyed by the
-*publication epoch*: the number of posts and pages readers can see and the latest
-change to any of them. Any edit, publication or deletion moves it, and so does a
-scheduled post falling due; ``blog.signals`` moves ``Post.updated_at`` when a video,
-track, credit, album, tag, detail or link changes. The epoch is read from the database
-with the post, in one query, so every process agrees on it whatever the cache backend
-(a local-memory cache is per process). The menu of pages is cached under it too.
+comment section (``comments.views``). The cached parts, and the menu of pages, are
+keyed by the content version (``freshness``), which every write to what readers see
+moves and a scheduled post falling due changes: read from the database, so every
+process agrees on it whatever the cache backend (a local-memory cache is per process).
 """
 
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import (
-    Count,
-    DateTimeField,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-)
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from blog.jsonld import post_posting
-from blog.models import Credit, Page, Post, is_published_condition
+from blog.models import Credit, Page, Post
 from comments.models import Comment
+from freshness import version
 
 RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
 # Raised when the cached parts' markup changes, so no page cached before a deploy is
 # served with markup the new stylesheet and script do not expect.
-PARTS_VERSION = 3
+PARTS_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -60,53 +48,22 @@ class PostPageParts:
     tag_names: list[str] = field(default_factory=list)
 
 
-def _epoch(visible, total, changed):
-    """The *publication epoch*: changes whenever what readers can see of any post or
-    page changes. Saving moves the latest change; a deletion lowers the total, and
-    nothing but a save raises it again; a scheduled post falling due raises the
-    visible count. So no later state repeats an earlier epoch unless readers see the
-    same posts."""
-    return f"{visible}:{total}:{changed.timestamp() if changed else 0}"
-
-
-def _epoch_subqueries():
-    """The epoch's figures as subqueries, so that the post page reads them with its post."""
-    everything = Post.everything.order_by()
-
-    def figure(rows, function, column, output_field):
-        # A plain function, not an aggregate: the subquery counts every row, ungrouped.
-        total = Func(F(column), function=function, output_field=output_field)
-        return Subquery(rows.annotate(figure=total).values("figure")[:1])
-
-    return {
-        "epoch_visible": figure(
-            everything.filter(is_published_condition()), "COUNT", "pk", IntegerField()
-        ),
-        "epoch_total": figure(everything, "COUNT", "pk", IntegerField()),
-        "epoch_changed": figure(everything, "MAX", "updated_at", DateTimeField()),
-    }
-
-
-def menu_pages(request):
-    """The menu of pages as links: on a post page, whose query read the epoch with the
-    post, from the cache under that epoch (a page's save moves it); elsewhere, a query.
-    """
-    epoch = getattr(request, "publication_epoch", None)
-    key = f"blog:menu:v{PARTS_VERSION}:{epoch}"
-    menu = cache.get(key) if epoch else None
+def menu_pages():
+    """The menu of pages as links, from the cache under the content version."""
+    key = f"blog:menu:v{PARTS_VERSION}:{version.current()}"
+    menu = cache.get(key)
     if menu is None:
         menu = [PostRef(page.title, page.get_absolute_url()) for page in Page.objects.in_menu()]
-        if epoch:
-            cache.set(key, menu, PARTS_CACHE_SECONDS)
+        cache.set(key, menu, PARTS_CACHE_SECONDS)
     return menu
 
 
-def cached_parts(slug, epoch):
-    return cache.get(_parts_key(slug, epoch))
+def cached_parts(slug):
+    return cache.get(_parts_key(slug))
 
 
-def _parts_key(slug, epoch):
-    return f"blog:post-parts:v{PARTS_VERSION}:{slug}:{epoch}"
+def _parts_key(slug):
+    return f"blog:post-parts:v{PARTS_VERSION}:{slug}:{version.current()}"
 
 
 def _neighbour(published, *, before):
@@ -126,32 +83,21 @@ def _neighbour(published, *, before):
 
 
 def post_page_queryset(user):
-    """The post with its author, category, comment stamp and neighbours, and the
-    publication epoch (``post_epoch``): one query for a page whose parts are cached."""
+    """The post with its author, category, approved comment count and neighbours: one
+    query for a page whose parts are cached."""
     published = Post.objects.published()
     previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
     return (
         Post.objects.visible_to(user)
         .select_related("author", "category")
         .annotate(
-            **Comment.objects.thread_stamp_for(Post),
-            **_epoch_subqueries(),
+            comment_count=Comment.objects.approved_count_for(Post),
             previous_title=previous["title"],
             previous_slug=previous["slug"],
             next_title=following["title"],
             next_slug=following["slug"],
         )
     )
-
-
-def post_epoch(post):
-    """The publication epoch, as read with a post from ``post_page_queryset``."""
-    return _epoch(post.epoch_visible, post.epoch_total, post.epoch_changed)
-
-
-def comment_stamp(post):
-    """What ``comments`` needs to key the post's cached thread, read with the post."""
-    return post.comment_count, post.comments_changed_at
 
 
 def _article_context(post):
@@ -243,8 +189,8 @@ def build_parts(post):
     return parts
 
 
-def render_parts(post, epoch):
-    """Work out the parts and cache them under ``epoch``."""
+def render_parts(post):
+    """Work out the parts and cache them under the content version."""
     parts = build_parts(post)
-    cache.set(_parts_key(post.slug, epoch), parts, PARTS_CACHE_SECONDS)
+    cache.set(_parts_key(post.slug), parts, PARTS_CACHE_SECONDS)
     return parts

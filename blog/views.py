@@ -14,8 +14,6 @@ from blog.page_meta import list_page_meta, page_number, post_page_meta, static_p
 from blog.post_page import (
     build_parts,
     cached_parts,
-    comment_stamp,
-    post_epoch,
     post_page_queryset,
     render_parts,
 )
@@ -212,8 +210,7 @@ def post_detail(request, slug):
     """The post page. Its comment form posts to ``comments:post``, which renders this
     view again, with the refused form, when a comment is not taken."""
     post = get_object_or_404(post_page_queryset(request.user), slug=slug)
-    request.publication_epoch = epoch = post_epoch(post)
-    parts = cached_parts(slug, epoch) or render_parts(post, epoch)
+    parts = cached_parts(slug) or render_parts(post)
     return _post_page(request, post, parts)
 
 
@@ -236,7 +233,7 @@ def post_preview(request, post_pk):
 
 def _post_page(request, post, parts, *, preview=None):
     comments = comment_section(
-        request, target=post, stamp=comment_stamp(post), preview=preview is not None
+        request, target=post, approved_count=post.comment_count, preview=preview is not None
     )
     context = {
         "post": post,
@@ -259,7 +256,7 @@ def _page_queryset(user):
     return (
         Page.objects.visible_to(user)
         .select_related("author")
-        .annotate(**Comment.objects.thread_stamp_for(Post))
+        .annotate(comment_count=Comment.objects.approved_count_for(Post))
     )
 
 
@@ -281,7 +278,7 @@ def page_preview(request, page_pk):
 
 def _page_response(request, page, *, preview=None):
     comments = comment_section(
-        request, target=page, stamp=comment_stamp(page), preview=preview is not None
+        request, target=page, approved_count=page.comment_count, preview=preview is not None
     )
     context = {
         "page": page,

@@ -13,10 +13,8 @@ So for the author's options the environment only gives starting values: once the
 author saves the settings page, the saved values apply, and the page says which
 environment values it overrides.
 
-The row is read through the cache, so a page pays no query for it. Saving it writes
-the new values to the cache: with a shared cache (Redis) every process sees them at once;
-with the local-memory cache, which is per process, other processes within
-``SETTINGS_CACHE_SECONDS``.
+The row is read through the cache, under the content version (``freshness``), which
+saving it moves: every process sees a change at once, whatever the cache backend.
 """
 
 import os
@@ -28,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from comments.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, DiscussionSettings
 from comments.options import FLAG, NUMBER, OPTIONS, between
+from freshness import version
 
 
 def _default(option):
@@ -59,11 +58,12 @@ class Given:
 
 def discussion_settings():
     """The settings in force: the author's saved row over the project's settings."""
-    overrides = cache.get(SETTINGS_CACHE_KEY)
+    key = f"{SETTINGS_CACHE_KEY}:{version.current()}"
+    overrides = cache.get(key)
     if overrides is None:
         row = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
         overrides = row.as_overrides() if row else {}
-        cache.set(SETTINGS_CACHE_KEY, overrides, SETTINGS_CACHE_SECONDS)
+        cache.set(key, overrides, SETTINGS_CACHE_SECONDS)
     return replace(project_settings(), **overrides)
 
 

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -67,24 +66,6 @@ class CommentQuerySet(models.QuerySet):
             .values("count")
         )
         return Coalesce(Subquery(counts), 0)
-
-    def thread_stamp_for(self, model):
-        """Annotations a host adds to its own query to pass ``stamp=`` to comment_section.
-
-        ``comment_count`` and ``comments_changed_at`` key the cached thread, so a page
-        that reads them with its object spends no query of its own on them.
-        """
-        opts = model._meta
-        approved = self.approved().filter(
-            content_type__app_label=opts.app_label,
-            content_type__model=opts.model_name,
-            object_id=OuterRef("pk"),
-        )
-        latest = approved.order_by("-updated_at").values("updated_at")[:1]
-        return {
-            "comment_count": self.approved_count_for(model),
-            "comments_changed_at": Subquery(latest),
-        }
 
 
 class Comment(models.Model):
@@ -197,7 +178,7 @@ class DiscussionSettings(models.Model):
     label, help, default and bounds are written here and nowhere else. Until the author
     first saves it, the values come from ``COMMENTS_*`` in Django's settings or the
     environment, else these defaults; ``comments.conf`` reads the row through the cache,
-    and saving the row writes the cache.
+    under the content version, which saving the row moves.
     """
 
     SINGLETON_PK = 1
@@ -271,16 +252,6 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
-        # The new values go straight to the cache, so the next page needs no query. A
-        # reader that read the old row just before the commit and caches it just after
-        # keeps it at most SETTINGS_CACHE_SECONDS: the bound on any staleness here.
-        overrides = self.as_overrides()
-        transaction.on_commit(lambda: _cache_overrides(overrides))
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: _cache_overrides({}))
-        return result
 
     def as_overrides(self):
         """The row as ``comments.conf.DiscussionConfig`` field values."""
@@ -292,12 +263,8 @@ class DiscussionSettings(models.Model):
 
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
-# A per-process cache (local memory) catches up with a change within this time.
-SETTINGS_CACHE_SECONDS = 60
-
-
-def _cache_overrides(overrides):
-    cache.set(SETTINGS_CACHE_KEY, overrides, SETTINGS_CACHE_SECONDS)
+# Keyed by the content version, so a change shows at once: the time only bounds memory.
+SETTINGS_CACHE_SECONDS = 24 * 3600
 
 
 class ModerationMailFailure(models.Model):

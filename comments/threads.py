@@ -5,17 +5,17 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comments.models import Comment
+from freshness import version
 
 # Phones stop indenting replies past this depth and name the parent instead (LOOK.md).
 INDENTED_DEPTH_ON_PHONES = 3
 # Raised when what a cached thread holds changes, so no entry cached before a deploy
-# is read as the new shape (2: the approved comments shown, for structured data).
-THREAD_CACHE_VERSION = 2
+# is read as the new shape (3: keyed by the content version).
+THREAD_CACHE_VERSION = 3
 
 
 @dataclass
@@ -101,31 +101,26 @@ def _shown(comment):
     )
 
 
-def _stamp_of(rows):
-    approved = [row for row in rows if row.is_approved]
-    return len(approved), max((row.updated_at for row in approved), default=None)
-
-
-def _cache_key(target, stamp, page, can_reply, conf):
-    count, latest = stamp
+def _cache_key(target, page, can_reply, conf):
     # The page's address, hashed to keep the key short (the thread's links carry it), and
     # the active time zone, which the site may change (comment dates are shown in it).
     address = hashlib.blake2b(target.get_absolute_url().encode(), digest_size=8).hexdigest()
     parts = (
-        f"comments:thread:v{THREAD_CACHE_VERSION}", target._meta.label_lower, target.pk, address,
-        count, latest.timestamp() if latest else 0, page, can_reply, conf.thread_depth,
-        conf.per_page, timezone.get_current_timezone_name(),
+        f"comments:thread:v{THREAD_CACHE_VERSION}", version.current(), target._meta.label_lower,
+        target.pk, address, page, can_reply, conf.thread_depth, conf.per_page,
+        timezone.get_current_timezone_name(),
     )  # fmt: skip
     return ":".join(str(part) for part in parts)
 
 
-def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
+def thread_page(target, *, page, own_pending, can_reply, conf, approved_count=None):
     """One page of ``target``'s thread as HTML, with its count and page numbers.
 
-    Cached when only approved comments are shown, under the number of approved comments
-    and the latest change among them: read from the database, so every process sees a
-    change at once whatever the cache backend (a local-memory cache is per process).
-    ``stamp`` is that pair when the caller read it along with the target.
+    Cached when only approved comments are shown, under the content version
+    (``freshness``): read from the database, so every process sees a change at once
+    whatever the cache backend (a local-memory cache is per process).
+    ``approved_count`` is the number of approved comments, when the caller read it along
+    with the target; it keeps odd page numbers from filling the cache.
     """
     comments = Comment.objects.for_target(target)
 
@@ -152,18 +147,17 @@ def thread_page(target, *, page, own_pending, can_reply, conf, stamp=None):
             "pages": thread.pages,
             "approved": [_shown(comment) for comment in thread.comments if comment.is_approved],
         }
-        return shown, _stamp_of(rows)
+        return shown
 
     if own_pending or not conf.cache_seconds:
-        return render()[0]
-    if stamp is None:
-        found = comments.approved().aggregate(count=Count("pk"), latest=Max("updated_at"))
-        stamp = found["count"], found["latest"]
+        return render()
+    if approved_count is None:
+        approved_count = comments.approved().count()
     # No more pages than comments allow, so odd ?cpage= values cannot fill the cache.
-    page = min(max(page, 1), max(1, math.ceil(stamp[0] / conf.per_page)))
-    shown = cache.get(_cache_key(target, stamp, page, can_reply, conf))
+    page = min(max(page, 1), max(1, math.ceil(approved_count / conf.per_page)))
+    key = _cache_key(target, page, can_reply, conf)
+    shown = cache.get(key)
     if shown is None:
-        shown, actual = render()
-        # The rows may be newer than the stamp read earlier: file them under their own.
-        cache.set(_cache_key(target, actual, page, can_reply, conf), shown, conf.cache_seconds)
+        shown = render()
+        cache.set(key, shown, conf.cache_seconds)
     return shown

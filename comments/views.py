@@ -287,12 +287,13 @@ def _refused_form(request, target):
     return None
 
 
-def comment_section(request, *, target, stamp=None, preview=False):
+def comment_section(request, *, target, approved_count=None, preview=False):
     """Everything the page's comment section shows, for its template.
 
     On the page that answers a refused comment, the form is that comment's, as typed.
-    ``stamp`` is the target's (approved comment count, latest change among them), as
-    read with ``Comment.objects.thread_stamp_for()``; without it, it costs a query.
+    ``approved_count`` is the target's number of approved comments, when the host read
+    it with the target (``Comment.objects.approved_count_for()``); without it, it
+    costs a query.
     A ``preview`` of the target (changes not saved) shows its comments but takes none.
     """
     conf = discussion_settings()
@@ -305,7 +306,7 @@ def comment_section(request, *, target, stamp=None, preview=False):
         own_pending=pending_ids(request),
         can_reply=is_open,
         conf=conf,
-        stamp=stamp,
+        approved_count=approved_count,
     )
     replying_to = None
     form = None if preview else _refused_form(request, target)

@@ -110,7 +110,30 @@ INSTALLED_APPS = [
     "blog",
     "outbox",
     "subscriptions",
+    "freshness",
 ]
+
+# What no reader page or feed shows: writes to these models leave the content version
+# (``freshness``) alone, so they never empty the page caches. Everything else is watched.
+FRESHNESS_UNSEEN_MODELS = [
+    "admin",
+    "auth.Permission",
+    "auth.Group",
+    "auth.Group_permissions",
+    "auth.User_groups",
+    "auth.User_user_permissions",
+    "contenttypes",
+    "sessions",
+    "reversion",
+    "django_tasks_database",
+    "comments.ModerationMailFailure",
+    "blog.ImportedItem",
+    "blog.ImportRun",
+    "outbox",
+    "subscriptions",
+]
+# The next moment a page changes with no write: a scheduled post falling due.
+FRESHNESS_SCHEDULE = "blog.models.next_publication"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

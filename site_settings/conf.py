@@ -3,9 +3,9 @@ author's public name, where moderation mail goes and what feeds show.
 
 Each value comes from the author's ``SiteSettings`` row once it has been saved in the
 admin, else from Django's settings, which read the environment (``FROM_SETTINGS``):
-the environment only gives the starting values. The row is read through the cache, so
-a page pays no query for it: with a shared cache (Redis) every process sees a change at
-once; with the local-memory cache, other processes within ``SETTINGS_CACHE_SECONDS``.
+the environment only gives the starting values. The row is read through the cache,
+under the content version (``freshness``), which saving it moves: every process sees a
+change at once, whatever the cache backend.
 """
 
 from dataclasses import dataclass, replace
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.cache import cache
 
+from freshness import version
 from site_settings.models import SETTINGS_CACHE_KEY, SETTINGS_CACHE_SECONDS, SiteSettings
 
 
@@ -38,11 +39,12 @@ FROM_SETTINGS = {
 
 def site_settings() -> SiteConfig:
     """The settings in force: the author's saved row, else the project's settings."""
-    values = cache.get(SETTINGS_CACHE_KEY)
+    key = f"{SETTINGS_CACHE_KEY}:{version.current()}"
+    values = cache.get(key)
     if values is None:
         row = SiteSettings.objects.filter(pk=SiteSettings.SINGLETON_PK).first()
         values = row.as_values() if row else {}
-        cache.set(SETTINGS_CACHE_KEY, values, SETTINGS_CACHE_SECONDS)
+        cache.set(key, values, SETTINGS_CACHE_SECONDS)
     return replace(project_settings(), **values)
 
 

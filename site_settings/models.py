@@ -1,5 +1,4 @@
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from site_settings.time_zones import validate_time_zone
@@ -15,7 +14,7 @@ class SiteSettings(models.Model):
 
     Until the author first saves it, the values come from Django's settings (the
     environment, see ``site_settings.conf``); once saved, the row wins. It is read
-    through the cache, and saving it writes the new values there.
+    through the cache, under the content version, which saving it moves.
     """
 
     SINGLETON_PK = 1
@@ -79,16 +78,6 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
-        # As DiscussionSettings: the next page reads the new values without a query; a
-        # process that read the old row just before the commit keeps it at most
-        # SETTINGS_CACHE_SECONDS.
-        values = self.as_values()
-        transaction.on_commit(lambda: _cache_values(values))
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: _cache_values({}))
-        return result
 
     def as_values(self):
         """The row as ``site_settings.conf.SiteConfig`` field values."""
@@ -104,9 +93,5 @@ class SiteSettings(models.Model):
 
 
 SETTINGS_CACHE_KEY = "site_settings:values"
-# A per-process cache (local memory) catches up with a change within this time.
-SETTINGS_CACHE_SECONDS = 60
-
-
-def _cache_values(values):
-    cache.set(SETTINGS_CACHE_KEY, values, SETTINGS_CACHE_SECONDS)
+# Keyed by the content version, so a change shows at once: the time only bounds memory.
+SETTINGS_CACHE_SECONDS = 24 * 3600

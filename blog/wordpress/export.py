@@ -43,6 +43,7 @@ from taggit.models import Tag
 from blog.feeds import absolute_urls, post_guid
 from blog.models import Category, Picture, Post, Video
 from comments.models import Comment
+from freshness import version
 from site_settings.authors import public_name
 from site_settings.conf import site_settings
 
@@ -111,8 +112,12 @@ def block_attributes(attributes):
 
 
 def export_chunks():
-    """Yield the site's WXR export, a few kilobytes at a time."""
-    yield from _Export().chunks()
+    """Yield the site's WXR export, a few kilobytes at a time.
+
+    The content version is read once, as in a request: the site settings and authors'
+    names it keys are read through the cache for every item."""
+    with version.held():
+        yield from _Export().chunks()
 
 
 class _Ids:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from blog.models import Post
 from blog.views import CategoryIndex, TagIndex
 from site_settings.conf import site_settings
-from tests.blog.test_pages import MENU_QUERIES
+from tests.blog.test_pages import SITE_QUERIES
 from tests.factories import CategoryFactory, DraftFactory, PostFactory, ScheduledFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_category_index_query_count_does_not_grow(client, django_assert_num_quer
     for _ in range(categories):
         PostFactory.create_batch(2, category=CategoryFactory())
     site_settings()  # site-wide, read once and then cached (tests/site_settings)
-    with django_assert_num_queries(2 + MENU_QUERIES):
+    with django_assert_num_queries(2 + SITE_QUERIES):
         client.get(reverse("blog:categories"))
 
 
@@ -133,7 +133,7 @@ def test_tag_index_query_count_does_not_grow(client, django_assert_num_queries, 
     """However many tags, the index costs the same queries."""
     PostFactory.create_batch(3, tags=[f"tag {number}" for number in range(tags)])
     site_settings()
-    with django_assert_num_queries(2 + MENU_QUERIES):
+    with django_assert_num_queries(2 + SITE_QUERIES):
         client.get(reverse("blog:tags"))
 
 

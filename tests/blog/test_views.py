@@ -2,18 +2,18 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Credit, Post
-from blog.post_page import PostPageParts, post_epoch, post_page_queryset
+from blog.post_page import PostPageParts, menu_pages
 from comments.conf import discussion_settings
 from comments.models import Comment
+from freshness import version
 from site_settings.conf import site_settings
-from tests.blog.test_pages import MENU_QUERIES
+from tests.blog.test_pages import SITE_QUERIES, VERSION_QUERIES
 from tests.comments.helpers import comment_data
 from tests.factories import (
     AlbumFactory,
@@ -302,10 +302,11 @@ def _post_with_soundtrack(tracks, videos):
     return post
 
 
-# DESIGN.md budget: 10, with the post's cached parts cold: the post (with the publication
-# epoch and its neighbours), its videos, soundtrack, credits, details, tags, links, the
-# related posts, the thread; and the menu of pages, cached under the epoch once read.
-POST_PAGE_QUERIES = 9 + MENU_QUERIES
+# DESIGN.md budget: 10, with the post's cached parts cold: the content version, the post
+# (with its neighbours and comment count), its videos, soundtrack, credits, details,
+# tags, links, the related posts, the thread. The menu of pages is site-wide, cached
+# under the version like the settings, and costs one more just after a change.
+POST_PAGE_QUERIES = VERSION_QUERIES + 9
 
 
 @pytest.mark.parametrize(("tracks", "videos"), [(1, 1), (12, 3)])
@@ -317,12 +318,13 @@ def test_post_page_query_count_does_not_grow_with_tracks_and_videos(
     ContentType.objects.get_for_model(post)  # looked up once per process, then cached
     discussion_settings()  # site-wide, read once and then cached (test_discussion_settings)
     site_settings()  # the same (tests/site_settings)
+    menu_pages()  # the same (tests/blog/test_pages.py)
     with django_assert_num_queries(POST_PAGE_QUERIES):
         response = client.get(post.get_absolute_url())
     assert response.content.count(b'class="track"') == tracks
 
 
-POST_PAGE_QUERIES_CACHED = 1  # the post with the publication epoch; the rest is cached
+POST_PAGE_QUERIES_CACHED = VERSION_QUERIES + 1  # the post; the rest is cached
 
 
 def test_repeat_views_of_a_post_reuse_its_rendered_article(client, django_assert_num_queries):
@@ -361,7 +363,7 @@ def test_home_query_count_does_not_grow_with_posts(client, django_assert_num_que
     for _ in range(posts):
         PostTrackFactory(post=PostFactory())
     site_settings()  # site-wide, read once and then cached (tests/site_settings)
-    with django_assert_num_queries(2 + MENU_QUERIES):
+    with django_assert_num_queries(2 + SITE_QUERIES):
         client.get(reverse("blog:home"))
 
 
@@ -469,18 +471,13 @@ def test_deleting_an_album_refreshes_the_posts_that_showed_it(client):
 
 def test_post_pages_notice_a_deletion_followed_by_a_scheduled_post_falling_due(client):
     """Deleting a post and a scheduled post coming due never brings back old neighbours."""
-    reader = PostFactory(published_at=_days_ago(3))
+    PostFactory(published_at=_days_ago(3))
     doomed = PostFactory(published_at=_days_ago(2))
     scheduled = ScheduledFactory()
-    before = _epoch_on(reader)
+    before = version.current()
     doomed.delete()
     Post.objects.filter(pk=scheduled.pk).update(published_at=_days_ago(1))
-    assert _epoch_on(reader) != before
-
-
-def _epoch_on(post):
-    """The publication epoch as the page of ``post`` reads it."""
-    return post_epoch(post_page_queryset(AnonymousUser()).get(pk=post.pk))
+    assert version.current() != before
 
 
 def test_tag_used_only_on_drafts_is_not_found(client):
@@ -518,7 +515,7 @@ def test_parts_cached_by_an_earlier_release_are_not_served(client):
     post = PostFactory(body="Current words.")
     stale = PostPageParts(article_html="<p>Markup of an earlier release</p>", related=[],
                           previous=None, next=None)  # fmt: skip
-    cache.set(f"blog:post-parts:{post.slug}:{_epoch_on(post)}", stale)
+    cache.set(f"blog:post-parts:{post.slug}:{version.current()}", stale)
     page = client.get(post.get_absolute_url()).content.decode()
     assert "Current words." in page
     assert "Markup of an earlier release" not in page

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from blog.post_page import menu_pages
 from comments.conf import discussion_settings
 from comments.models import Comment
 from site_settings.conf import site_settings
@@ -371,6 +372,7 @@ def test_post_page_queries_do_not_grow_with_comments(client, django_assert_num_q
     ContentType.objects.get_for_model(post)  # looked up once per process, then cached
     discussion_settings()  # site-wide, read once and then cached (test_discussion_settings)
     site_settings()  # the same (tests/site_settings)
+    menu_pages()  # the same (tests/blog/test_pages.py)
     with django_assert_num_queries(POST_PAGE_QUERIES):
         response = client.get(post.get_absolute_url())
     assert response.content.decode().count('class="comment') >= count

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from subscriptions.mail import CONFIRM_SALT, confirm_token
 from subscriptions.models import Subscriber
-from tests.blog.test_pages import MENU_QUERIES
+from tests.blog.test_pages import VERSION_QUERIES
 from tests.subscriptions.helpers import (
     confirm_link,
     path_of,
@@ -177,8 +177,8 @@ def test_the_subscribe_page_is_linked_from_every_page_footer(client):
     assert f'href="{reverse("subscriptions:subscribe")}"' in page
 
 
-def test_the_subscribe_page_costs_only_the_menu(client, django_assert_num_queries):
-    """The form page reads nothing but the menu of pages (the site settings are cached)."""
+def test_the_subscribe_page_costs_only_the_content_version(client, django_assert_num_queries):
+    """The form page reads nothing but the content version (the site-wide parts are cached)."""
     client.get(reverse("subscriptions:subscribe"))
-    with django_assert_num_queries(MENU_QUERIES):
+    with django_assert_num_queries(VERSION_QUERIES):
         client.get(reverse("subscriptions:subscribe"))

@@ -5,13 +5,13 @@ from blog.models import Post
 
 class Command(BaseCommand):
     help = (
-        "Render every post's body again with the current rules and pictures: after the "
+        "Render every post's and page's body again with the current rules and pictures: after the "
         "media address changes (MEDIA_URL, a move to object storage), or a rendering rule."
     )
 
     def handle(self, *args, **options):
         changed = 0
-        posts = Post.objects.only("pk", "body", "body_html").prefetch_related("pictures")
+        posts = Post.everything.only("pk", "body", "body_html").prefetch_related("pictures")
         for post in posts.iterator(chunk_size=200):
             body_html = post.body_render()
             if body_html != post.body_html:
