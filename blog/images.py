@@ -5,6 +5,9 @@
   without being processed.
 - **Re-encoded** on save (``image_save_prepare``): that drops its EXIF block, GPS
   position included, after the orientation it records has been applied.
+- **Named by their bytes** (``stored_name``): the stored file sits in a folder named by
+  a digest of what was stored, so an address never changes what it shows and may be
+  cached forever (montage/uploads.py says so to browsers).
 - **Resized once**: renditions at a few widths, in WebP and in JPEG for browsers without
   WebP, written through Django's storage API, so an S3-compatible storage can replace
   the local folder by configuration alone.
@@ -19,6 +22,7 @@ A model keeps an image in four fields, named by an ``ImageSlot``, and calls
 ``image_save_prepare`` from its ``save()``; nothing else needs to know.
 """
 
+import hashlib
 import io
 import logging
 import posixpath
@@ -42,6 +46,8 @@ RENDITION_WIDTHS = (480, 960, 1440)
 RENDITION_FORMATS = (("webp", "WEBP"), ("jpg", "JPEG"))
 # Smaller than this is a tracking pixel or an icon, not a picture for readers.
 MIN_SIDE = 50
+# 64 bits of SHA-256: two different images in one year's folder never share a name.
+DIGEST_LENGTH = 16
 
 
 def _limits():
@@ -130,6 +136,17 @@ def reencode(upload):
         upright = ImageOps.exif_transpose(image)
         upright.info.pop("exif", None)
         return ContentFile(_encode(upright, kind)), upright.size
+
+
+def stored_name(name, content):
+    """``<digest>/<the upload's own name>``: the digest of ``content``, the bytes stored.
+
+    The upload's name stays last, so a reader who saves the image gets that name; the
+    folder changes whenever the bytes do, renditions included (their names follow it).
+    """
+    digest = hashlib.sha256(content.read()).hexdigest()[:DIGEST_LENGTH]
+    content.seek(0)
+    return f"{digest}/{posixpath.basename(name)}"
 
 
 def renditions_create(name, *, storage=default_storage):
@@ -231,7 +248,7 @@ def image_save_prepare(instance, slot):
         return
     if image and not image._committed:
         content, (width, height) = reencode(image.file)
-        image.save(posixpath.basename(image.name), content, save=False)
+        image.save(stored_name(image.name, content), content, save=False)
         setattr(instance, slot.width, width)
         setattr(instance, slot.height, height)
         setattr(instance, slot.renditions, renditions_create(image.name, storage=image.storage))

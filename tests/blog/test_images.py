@@ -1,4 +1,6 @@
+import hashlib
 import io
+import posixpath
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -57,6 +59,19 @@ def test_accepted_poster_is_stored_without_exif_or_gps():
         assert not image.getexif()
         assert "exif" not in image.info
     assert (post.poster_width, post.poster_height) == (1600, 900)
+
+
+def test_a_stored_image_is_named_by_the_digest_of_its_bytes_and_keeps_its_own_name():
+    """Its address can be cached forever: other bytes, even under the same name, get
+    another address, and the renditions sit under the same digest."""
+    first = PostFactory(poster=ContentFile(image_bytes(), name="still.jpg"))
+    other = PostFactory(poster=ContentFile(image_bytes(size=(1000, 562)), name="still.jpg"))
+    with default_storage.open(first.poster.name) as stored:
+        digest = hashlib.sha256(stored.read()).hexdigest()[:16]
+    assert first.poster.name.endswith(f"/{digest}/still.jpg")
+    assert posixpath.dirname(first.poster.name) != posixpath.dirname(other.poster.name)
+    for path, _width in first.poster_renditions["webp"]:
+        assert f"/{digest}/still-" in path
 
 
 def test_renditions_are_made_once_in_webp_and_jpeg_and_offered_with_srcset(client):
