@@ -270,9 +270,11 @@ STORAGES = {
     },
 }
 # Off production WhiteNoise serves static/ as it is edited, debug pages or not, with no
-# collectstatic; and Django serves uploads (a web server or object storage does in production).
+# collectstatic.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
-MONTAGE_SERVE_MEDIA = not PRODUCTION
+# Django serves MEDIA_ROOT's uploads itself (montage/uploads.py), in production too;
+# false when the web server in front (deploy/nginx.conf) or object storage serves them.
+MONTAGE_SERVE_MEDIA = env("MONTAGE_SERVE_MEDIA", True, cast=bool)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
-from django.views.static import serve
 
+from montage.uploads import upload_serve
 from site_settings.conf import site_settings
 
 # Read as each admin page renders, so the admin follows the Site settings' title.
@@ -17,14 +17,9 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-# Local media only; in production uploads are served by the web server or object storage.
-# Not django.conf.urls.static.static(): it serves nothing without DEBUG, and `make run`
-# runs without debug pages.
+# Uploads from MEDIA_ROOT, unless a web server in front or object storage serves them.
+# Not django.conf.urls.static.static(): it serves nothing without DEBUG.
 if settings.MONTAGE_SERVE_MEDIA:
     urlpatterns.append(
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", upload_serve, name="upload")
     )
