@@ -16,7 +16,7 @@ INSTALLED := $(VENV)/.installed
 MAIL_QUEUE := $(if $(TASKS_URL),Redis queue,database queue)
 MAIL_WORKER := $(if $(TASKS_URL),rqworker default --with-scheduler,db_worker --no-reload)
 
-.PHONY: run test lint format bench clean
+.PHONY: run serve test lint format bench clean
 
 $(INSTALLED): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Montage needs Python 3.11: none found on PATH."; exit 1; }
@@ -34,6 +34,11 @@ run: $(INSTALLED)
 	@echo "mail: sent by the task worker ($(MAIL_QUEUE)), started beside the server and stopped with it"
 	$(RUN_ENV) $(BIN)/python manage.py $(MAIL_WORKER) & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 		$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on this machine: gunicorn and the task worker (deploy/serve.sh;
+# README, Production). `make serve PORT=8123` as with `make run`.
+serve: $(INSTALLED)
+	PORT=$(PORT) deploy/serve.sh
 
 # One pytest worker per core (pytest-xdist); `pytest tests/blog` alone runs in one process.
 test: $(INSTALLED)

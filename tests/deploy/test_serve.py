@@ -1,0 +1,198 @@
+"""deploy/serve.sh and deploy/gunicorn.conf.py, really started: what `make serve` does."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.blog.images import image_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" + "0123456789abcdefghij" * 3
+# Ports kept for these servers on the machines the suite runs on; loopback only.
+PORTS = range(8600, 8700)
+START_SECONDS = 30
+# What a developer's own shell may hold that would change what is served.
+_CLEARED = {
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "DATABASE_URL",
+    "DEBUG",
+    "GUNICORN_CMD_ARGS",
+    "MEDIA_ROOT",
+    "MONTAGE_SITE_URL",
+    "PRODUCTION",
+    "SECRET_KEY",
+    "SECURE_SSL_REDIRECT",
+    "STATIC_ROOT",
+    "TASKS_URL",
+    "WEB_CONCURRENCY",
+}
+
+
+def _free_port():
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+def _environment(tmp_path, **changes):
+    env = {key: value for key, value in os.environ.items() if key not in _CLEARED}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        SECRET_KEY=GOOD_KEY,
+        WEB_CONCURRENCY="1",
+    )
+    env.update(changes)
+    return env
+
+
+def _get(url, **headers):
+    """Status, headers and body; an HTTP error is an answer too."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def _wait_for_home(url, server, log):
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"serve.sh stopped with {server.returncode}:\n{log.read_text()}")
+        try:
+            return _get(url)
+        except OSError:
+            # Not listening yet: migrations and collectstatic come first.
+            time.sleep(0.2)
+    pytest.fail(f"nothing answered on {url} within {START_SECONDS} s:\n{log.read_text()}")
+
+
+def _stop(server):
+    """TERM to serve.sh, as a service manager sends: it stops gunicorn and the worker."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return True
+    return False
+
+
+def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_started(
+    tmp_path,
+):
+    """A bare database becomes a site under production settings: the home page, its
+    hashed stylesheet and an uploaded image, each with the headers a browser caches by."""
+    digest = "0123456789abcdef"
+    poster = tmp_path / "media" / "posters" / "2026" / digest / "still.jpg"
+    poster.parent.mkdir(parents=True)
+    poster.write_bytes(image_bytes())
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            ["deploy/serve.sh"],
+            cwd=ROOT,
+            env=_environment(tmp_path, PORT=str(port)),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        site = f"http://127.0.0.1:{port}"
+        status, _headers, home = _wait_for_home(f"{site}/", server, log)
+        assert status == 200
+        stylesheet = re.search(rb'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home)
+        assert stylesheet, "the page links no hashed stylesheet"
+        status, headers, _body = _get(site + stylesheet[1].decode())
+        assert status == 200
+        assert "max-age=315360000" in headers["Cache-Control"]
+        status, headers, body = _get(f"{site}/media/posters/2026/{digest}/still.jpg")
+        assert (status, headers["Content-Type"]) == (200, "image/jpeg")
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert body == poster.read_bytes()
+        status, _headers, _body = _get(f"{site}/media/../db.sqlite3")
+        assert status == 404
+    finally:
+        everything_stopped = _stop(server)
+    said = log.read_text()
+    assert "ALLOWED_HOSTS is not set: answering as 127.0.0.1 and localhost only" in said
+    assert '"GET / HTTP/1.1" 200' in said
+    assert everything_stopped, "gunicorn or the task worker outlived serve.sh"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("CACHE_URL", "memcached://127.0.0.1:11211"),
+        ("SECRET_KEY", "too-short"),
+        ("WEB_CONCURRENCY", "0"),
+    ],
+)
+def test_a_wrong_setting_stops_gunicorn_at_start_with_one_sentence_naming_it(
+    tmp_path, variable, value
+):
+    """gunicorn started by its config file checks everything before it listens."""
+    run = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "deploy/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=_environment(
+            tmp_path,
+            PORT=str(_free_port()),
+            DEBUG="false",
+            ALLOWED_HOSTS="127.0.0.1",
+            **{variable: value},
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    last_line = run.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("Montage cannot start:"), run.stderr
+    assert variable in last_line
+    assert "Listening at" not in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "postgress://127.0.0.1/montage"),
+        ("WEB_CONCURRENCY", "many"),
+    ],
+)
+def test_a_wrong_setting_stops_make_serve_before_it_migrates_anything(tmp_path, variable, value):
+    """The sentence comes first, before migrations or static files are touched."""
+    run = subprocess.run(
+        ["deploy/serve.sh"],
+        cwd=ROOT,
+        env=_environment(tmp_path, PORT=str(_free_port()), **{variable: value}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stderr.startswith("Montage cannot start:"), run.stderr
+    assert variable in run.stderr
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert not (tmp_path / "static").exists()
