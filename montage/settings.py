@@ -369,8 +369,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+
+def _proxy_ssl_header(name):
+    """The header the web server in front sets to ``https``, as Django reads it; none
+    when gunicorn faces readers itself (else any client could claim HTTPS)."""
+    if not name:
+        return None
+    letters = name.replace("-", "")
+    if not (letters.isascii() and letters.isalnum()):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER names a header such as X-Forwarded-Proto, not {name!r}."
+        )
+    return (f"HTTP_{name.upper().replace('-', '_')}", "https")
+
+
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
+        env("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+    )
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", True, cast=bool)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

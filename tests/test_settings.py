@@ -11,6 +11,7 @@ from montage.settings import (
     _cache_from_url,
     _database_from_url,
     _hosts_checked,
+    _proxy_ssl_header,
     _secret_key_checked,
     _tasks_from_url,
     env,
@@ -136,6 +137,16 @@ static = client.get("/static/css/site.css")
 print(missing.status_code, failing.status_code, static.status_code)
 print("SPLIT".join([missing.content.decode(), failing.content.decode()]))
 """
+
+
+def test_the_https_header_of_the_web_server_in_front_is_named_by_setting():
+    """X-Forwarded-Proto by default, another header by name, or none when nothing is in
+    front; a value that is no header name stops startup naming the variable."""
+    assert _proxy_ssl_header("X-Forwarded-Proto") == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert _proxy_ssl_header("X-Scheme") == ("HTTP_X_SCHEME", "https")
+    assert _proxy_ssl_header("") is None
+    with pytest.raises(ImproperlyConfigured, match="SECURE_PROXY_SSL_HEADER names a header"):
+        _proxy_ssl_header("X-Forwarded-Proto: https")
 
 
 def _make_run_environment(*make_args):
