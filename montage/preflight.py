@@ -3,10 +3,11 @@
 A missing or wrong setting, a storage that cannot be set up, a database that does not
 answer or lacks migrations, static files never collected: each stops the start with one
 sentence saying what to fix, instead of a traceback at some reader's first request.
-Run ``python -m montage.preflight`` before starting gunicorn (README, Production);
-``--before-set-up`` leaves out the migrations and static files a start script is about
-to make. A setting's own check belongs in montage/settings.py, raising
-ImproperlyConfigured with the setting's name: it shows here as it is.
+deploy/gunicorn.conf.py runs it as gunicorn starts, before it listens; deploy/serve.sh
+runs ``python -m montage.preflight --before-set-up`` first, which leaves out the
+migrations and static files it is about to make. A setting's own check belongs in
+montage/settings.py, raising ImproperlyConfigured with the setting's name: it shows here
+as it is.
 """
 
 import os
