@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -61,9 +62,9 @@ def _environment(tmp_path, **changes):
     return env
 
 
-def _get(url, **headers):
+def _get(url, data=None, **headers):
     """Status, headers and body; an HTTP error is an answer too."""
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(url, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.headers, response.read()
@@ -84,6 +85,26 @@ def _wait_for_home(url, server, log):
     pytest.fail(f"nothing answered on {url} within {START_SECONDS} s:\n{log.read_text()}")
 
 
+def _subscribe(site, email):
+    """Ask to follow the site as a reader does, through the form and its CSRF token."""
+    _status, headers, form = _get(f"{site}/subscribe/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1].decode()
+    # The cookie is Secure; urllib would keep it from plain http, as it should elsewhere.
+    cookie = re.search(r"csrftoken=[^;]+", headers["Set-Cookie"])[0]
+    data = urllib.parse.urlencode({"email": email, "csrfmiddlewaretoken": token}).encode()
+    status, _headers, _page = _get(f"{site}/subscribe/", data, Cookie=cookie)
+    return status
+
+
+def _wait_for_text(log, text):
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if text in log.read_text():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _stop(server):
     """TERM to serve.sh, as a service manager sends: it stops gunicorn and the worker."""
     server.terminate()
@@ -101,7 +122,8 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
     tmp_path,
 ):
     """A bare database becomes a site under production settings: the home page, its
-    hashed stylesheet and an uploaded image, each with the headers a browser caches by."""
+    hashed stylesheet and an uploaded image, each with the headers a browser caches by,
+    and the mail a reader asks for, sent by the task worker started beside it."""
     digest = "0123456789abcdef"
     poster = tmp_path / "media" / "posters" / "2026" / digest / "still.jpg"
     poster.parent.mkdir(parents=True)
@@ -132,6 +154,8 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
         assert body == poster.read_bytes()
         status, _headers, _body = _get(f"{site}/media/../db.sqlite3")
         assert status == 404
+        assert _subscribe(site, "reader@example.com") == 200
+        assert _wait_for_text(log, "To: reader@example.com"), log.read_text()
     finally:
         everything_stopped = _stop(server)
     said = log.read_text()
@@ -196,3 +220,15 @@ def test_a_wrong_setting_stops_make_serve_before_it_migrates_anything(tmp_path, 
     assert variable in run.stderr
     assert run.stderr.count("\n") == 1, run.stderr
     assert not (tmp_path / "static").exists()
+
+
+def test_make_serve_on_another_port_serves_there():
+    """`make serve PORT=8123` hands the port to deploy/serve.sh, as `make run` takes it."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "serve", "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert dry_run.splitlines()[-1] == "PORT=8123 deploy/serve.sh"
