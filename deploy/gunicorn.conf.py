@@ -28,7 +28,7 @@ def _worker_count():
 
 
 def _usable_cores():
-    """The cores this process may run on (a container's share), where the system says."""
+    """The cores this process may run on (its CPU affinity, which a cpuset narrows)."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
