@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.blog.images import image_bytes
-
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" + "0123456789abcdefghij" * 3
 # Ports kept for these servers on the machines the suite runs on; loopback only.
@@ -85,6 +83,39 @@ def _wait_for_home(url, server, log):
     pytest.fail(f"nothing answered on {url} within {START_SECONDS} s:\n{log.read_text()}")
 
 
+_POST_WITH_POSTER = """
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from blog.models import Post
+from tests.blog.images import image_bytes
+post = Post.objects.create(
+    title="Up the mountain", slug="up-the-mountain", lead="Rocky climbs.",
+    author=get_user_model().objects.create_user("author"), status=Post.Status.PUBLISHED,
+    poster=ContentFile(image_bytes(), name="still.jpg"), poster_alt="Rocky on the summit",
+)
+print(post.poster.name)
+"""
+
+
+def _post_with_poster_saved(tmp_path):
+    """A published post with a poster, saved as the admin saves one, beside the server;
+    the poster's stored name."""
+    env = _environment(tmp_path, DEBUG="false", ALLOWED_HOSTS="127.0.0.1")
+    env["DJANGO_SETTINGS_MODULE"] = "montage.settings"
+    run = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", _POST_WITH_POSTER],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return run.stdout.strip()
+
+
 def _subscribe(site, email):
     """Ask to follow the site as a reader does, through the form and its CSRF token."""
     _status, headers, form = _get(f"{site}/subscribe/")
@@ -122,12 +153,8 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
     tmp_path,
 ):
     """A bare database becomes a site under production settings: the home page, its
-    hashed stylesheet and an uploaded image, each with the headers a browser caches by,
-    and the mail a reader asks for, sent by the task worker started beside it."""
-    digest = "0123456789abcdef"
-    poster = tmp_path / "media" / "posters" / "2026" / digest / "still.jpg"
-    poster.parent.mkdir(parents=True)
-    poster.write_bytes(image_bytes())
+    hashed stylesheet and a poster the author uploads while it runs, each with the headers
+    a browser caches by, and the mail a reader asks for, sent by the task worker."""
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
@@ -148,10 +175,14 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
         status, headers, _body = _get(site + stylesheet[1].decode())
         assert status == 200
         assert "max-age=315360000" in headers["Cache-Control"]
-        status, headers, body = _get(f"{site}/media/posters/2026/{digest}/still.jpg")
+        stored = _post_with_poster_saved(tmp_path)
+        _status, _headers, home = _get(f"{site}/")
+        poster = re.search(rb'<img class="poster" src="(/media/posters/[^"]+)"', home)
+        assert poster, "the home page shows no uploaded poster"
+        status, headers, body = _get(site + poster[1].decode())
         assert (status, headers["Content-Type"]) == (200, "image/jpeg")
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert body == poster.read_bytes()
+        assert body == (tmp_path / "media" / stored).read_bytes()
         status, _headers, _body = _get(f"{site}/media/../db.sqlite3")
         assert status == 404
         assert _subscribe(site, "reader@example.com") == 200
