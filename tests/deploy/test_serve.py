@@ -120,7 +120,7 @@ def _subscribe(site, email):
     """Ask to follow the site as a reader does, through the form and its CSRF token."""
     _status, headers, form = _get(f"{site}/subscribe/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1].decode()
-    # The cookie is Secure; urllib would keep it from plain http, as it should elsewhere.
+    # urllib keeps no cookies: the CSRF cookie goes back by hand, as a browser sends it.
     cookie = re.search(r"csrftoken=[^;]+", headers["Set-Cookie"])[0]
     data = urllib.parse.urlencode({"email": email, "csrfmiddlewaretoken": token}).encode()
     status, _headers, _page = _get(f"{site}/subscribe/", data, Cookie=cookie)
