@@ -21,24 +21,11 @@ from pathlib import Path
 import pytest
 
 from tests.blog.images import image_bytes
-from tests.deploy.test_serve import PORTS
+from tests.deploy.ports import free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 DIGEST = "0123456789abcdef"
 START_SECONDS = 15
-
-
-def _free_port(taken=()):
-    for port in PORTS:
-        if port in taken:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _replaced(text, old, new):
@@ -130,7 +117,7 @@ def checkout(tmp_path):
 
 @pytest.fixture
 def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", _free_port()), _Upstream)
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Upstream)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]
@@ -145,7 +132,7 @@ def test_the_sample_web_server_serves_files_as_montage_does_and_passes_the_rest_
     """Static files and digest-named images cached for a year, older names for an hour,
     nothing but images shown, no dot-file or listing; the reader's address last in
     X-Forwarded-For, as COMMENTS_TRUSTED_PROXIES=1 reads it."""
-    port = _free_port(taken={upstream})
+    port = free_port(taken={upstream})
     command = make_config(checkout, port, upstream)
     program = shutil.which(command[0], path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
     if program is None:

@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -13,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" + "0123456789abcdefghij" * 3
-# Ports kept for these servers on the machines the suite runs on; loopback only.
-PORTS = range(8600, 8700)
 START_SECONDS = 30
 # What a developer's own shell may hold that would change what is served.
 _CLEARED = {
@@ -34,17 +33,6 @@ _CLEARED = {
     "TASKS_URL",
     "WEB_CONCURRENCY",
 }
-
-
-def _free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _environment(tmp_path, **changes):
@@ -155,7 +143,7 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
     """A bare database becomes a site under production settings: the home page, its
     hashed stylesheet and a poster the author uploads while it runs, each with the headers
     a browser caches by, and the mail a reader asks for, sent by the task worker."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -212,7 +200,7 @@ def test_a_wrong_setting_stops_gunicorn_at_start_with_one_sentence_naming_it(
         cwd=ROOT,
         env=_environment(
             tmp_path,
-            PORT=str(_free_port()),
+            PORT=str(free_port()),
             DEBUG="false",
             ALLOWED_HOSTS="127.0.0.1",
             **{variable: value},
@@ -241,7 +229,7 @@ def test_a_wrong_setting_stops_make_serve_before_it_migrates_anything(tmp_path, 
     run = subprocess.run(
         ["deploy/serve.sh"],
         cwd=ROOT,
-        env=_environment(tmp_path, PORT=str(_free_port()), **{variable: value}),
+        env=_environment(tmp_path, PORT=str(free_port()), **{variable: value}),
         capture_output=True,
         text=True,
         timeout=60,
