@@ -17,7 +17,6 @@ target without the first two at ``manage.py check``.
 """
 
 import copy
-import ipaddress
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from comments.addresses import client_ip
 from comments.checks import Submission
 from comments.conf import discussion_settings
 from comments.forms import CommentForm, FormTampered, make_form_token, target_key
@@ -58,24 +58,6 @@ def _check_target(target, conf):
         raise ImproperlyConfigured(
             f"Add {target._meta.label!r} to COMMENTS_TARGET_MODELS to allow comments on it."
         )
-
-
-def client_ip(request, conf):
-    """The reader's address, or None if it is not an IP address.
-
-    Behind ``trusted_proxies`` proxies, it is the address the nearest of them saw: the
-    entries further left in X-Forwarded-For are whatever the client chose to send.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if conf.trusted_proxies:
-        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        forwarded = [part.strip() for part in header.split(",") if part.strip()]
-        if len(forwarded) >= conf.trusted_proxies:
-            address = forwarded[-conf.trusted_proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def pending_ids(request):
