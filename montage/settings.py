@@ -8,7 +8,10 @@ is served. ``DEBUG`` only chooses Django's debug pages over the site's own 404 a
 and ``make run`` (``DEBUG=false PRODUCTION=false``) shows readers' error pages locally.
 """
 
+import base64
+import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "axes",
     "crispy_forms",
     "taggit",
     "reversion",
@@ -137,6 +141,8 @@ FRESHNESS_SCHEDULE = "blog.models.next_publication"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +152,8 @@ MIDDLEWARE = [
     "site_settings.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a 404 first: old addresses answer 301 or 410 (blog/redirects.py).
     "blog.redirects.RedirectMiddleware",
 ]
@@ -235,6 +243,12 @@ def _cache_from_url(url):
 
 CACHES = {"default": _cache_from_url(env("CACHE_URL", "locmem://"))}
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -252,6 +266,24 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+
+def _origin_checked(name, value):
+    """An origin as CSP names one: scheme and host (and port), no path."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in {"https", "http"} or not parts.netloc or parts.path not in {"", "/"}:
+        raise ImproperlyConfigured(
+            f"{name} is an origin such as https://media.example.com (scheme and host, "
+            f"no path), not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Where uploads are served from when it is not this site (object storage, a CDN): the
+# one origin besides the site's own that pages may load images from (CSP img-src).
+MONTAGE_MEDIA_ORIGIN = _origin_checked("MONTAGE_MEDIA_ORIGIN", env("MONTAGE_MEDIA_ORIGIN", ""))
 # Uploaded WordPress exports wait here for the task worker (blog.wordpress.models.
 # ImportsStorage): outside MEDIA_ROOT and static files, so nothing serves them (an
 # export holds every commenter's email and IP address).
@@ -383,6 +415,79 @@ def _proxy_ssl_header(name):
     return (f"HTTP_{name.upper().replace('-', '_')}", "https")
 
 
+# Security headers, on every response in every environment. Pages run only the site's
+# own script and stylesheet and frame only the two video players; nothing may frame them.
+_VIDEO_PLAYERS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+
+def _style_attribute_hash(declaration):
+    digest = hashlib.sha256(declaration.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The only inline styles allowed, by exact value: a Markdown table column's
+        # alignment, as nh3 writes it in a post's body (blog/markup.py).
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            *(_style_attribute_hash(f"text-align:{side}") for side in ("left", "center", "right")),
+        ],
+        "img-src": ["'self'", *filter(None, [MONTAGE_MEDIA_ORIGIN])],
+        "frame-src": _VIDEO_PLAYERS,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# No page asks for the camera, microphone, location or the like; the players may play,
+# go full screen and decode protected media (site.js's iframe allow= list).
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "serial",
+            "usb",
+        ],
+        (),
+    ),
+    **dict.fromkeys(
+        ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"],
+        ("self", *_VIDEO_PLAYERS),
+    ),
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# The admin login (django-axes): 5 wrong passwords lock out the address they came from,
+# and separately the user name they were for, for 15 minutes; the attempts are kept in
+# the database, so every worker and machine counts them together. The address is read
+# as comments read it, through the trusted proxies.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "comments.addresses.client_ip"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(
         env("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
@@ -391,6 +496,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, cast=int)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", True, cast=bool)
+    # On the browsers' preload list a site is HTTPS-only for months: SECURE_HSTS_PRELOAD=false
+    # for a domain that is not ready (a subdomain still on plain HTTP).
+    SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", True, cast=bool)
