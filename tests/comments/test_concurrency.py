@@ -1,11 +1,13 @@
-"""Comments posted at the same moment by many readers, through gunicorn, on SQLite.
+"""Comments posted at the same moment, through gunicorn, on SQLite.
 
 Runs the real stack in subprocesses (migrate, load_demo, gunicorn with several sync
 workers) on a throwaway SQLite file, so several processes really compete for the write
 lock; the settings' WAL mode, IMMEDIATE transactions and busy timeout must make every
-writer wait its turn rather than fail.
+writer wait its turn rather than fail, and the flood rule must count what every worker
+and every server took.
 """
 
+import contextlib
 import http.client
 import os
 import re
@@ -77,6 +79,15 @@ def _free_port():
         return probe.getsockname()[1]
 
 
+def _free_ports(count):
+    """``count`` distinct free ports: each probe stays bound until all are found."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+
+
 def _request(port, method, path, *, source, body=None, headers=None):
     connection = http.client.HTTPConnection(
         "127.0.0.1", port, timeout=NETWORK_TIMEOUT, source_address=(source, 0)
@@ -104,6 +115,73 @@ def _wait_until_serving(server, port, log_path):
     raise AssertionError(f"gunicorn did not answer within {STARTUP_TIMEOUT} s")
 
 
+def _prepared_site(tmp_path):
+    """The environment of a site on a fresh database with the demo posts, ready to serve."""
+    env = _environment(tmp_path)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "load_demo")
+    _manage(env, "collectstatic", "--noinput")
+    return env
+
+
+@contextlib.contextmanager
+def _serving(env, port, log_path, *, workers):
+    """gunicorn serving the site on ``port`` until the block ends."""
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "montage.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_serving(server, port, log_path)
+        yield
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def _run_all(function, arguments):
+    """``function(argument)`` for each argument, all in threads at once; fails if one hangs."""
+    threads = [threading.Thread(target=function, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=2 * NETWORK_TIMEOUT + 10)
+    assert not any(thread.is_alive() for thread in threads), "a reader hung"
+
+
+def _comment_form(port, *, source, name, email, text):
+    """The post page's comment form, loaded from ``port``, filled in: (body, headers)."""
+    response, page = _request(port, "GET", POST_PATH, source=source)
+    assert response.status == 200, response.status
+    cookie = _CSRF_COOKIE.search(response.getheader("Set-Cookie", "")).group(1)
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": _CSRF_FIELD.search(page).group(1),
+            "name": name,
+            "email": email,
+            "url": "",
+            "text": text,
+            "parent": "",
+            "target": _TARGET.search(page).group(1),
+            "token": _TOKEN.search(page).group(1),
+            "homepage": "",
+        }
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={cookie}",
+    }
+    return body, headers
+
+
 def _comments(database):
     with sqlite3.connect(database) as connection:
         return connection.execute("SELECT email, text, status FROM comments_comment").fetchall()
@@ -111,10 +189,7 @@ def _comments(database):
 
 def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_error(tmp_path):
     """20 readers, each from their own address, post at once: all 20 are saved, none fails."""
-    env = _environment(tmp_path)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "load_demo")
-    _manage(env, "collectstatic", "--noinput")
+    env = _prepared_site(tmp_path)
     database = tmp_path / "db.sqlite3"
     before = _comments(database)
 
@@ -132,62 +207,24 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
         # 15 s) does not refuse them: gunicorn reports the source as REMOTE_ADDR.
         source = f"127.0.0.{number + 2}"
         try:
-            response, page = _request(port, "GET", POST_PATH, source=source)
-            assert response.status == 200, response.status
-            cookie = _CSRF_COOKIE.search(response.getheader("Set-Cookie", "")).group(1)
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": _CSRF_FIELD.search(page).group(1),
-                    "name": f"Reader {number}",
-                    "email": f"reader{number}@example.com",
-                    "url": "",
-                    "text": f"Comment number {number} from the crowd.",
-                    "parent": "",
-                    "target": _TARGET.search(page).group(1),
-                    "token": _TOKEN.search(page).group(1),
-                    "homepage": "",
-                }
+            body, headers = _comment_form(
+                port,
+                source=source,
+                name=f"Reader {number}",
+                email=f"reader{number}@example.com",
+                text=f"Comment number {number} from the crowd.",
             )
             barrier.wait()
             response, _ = _request(
-                port,
-                "POST",
-                COMMENT_PATH,
-                source=source,
-                body=body,
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={cookie}",
-                },
+                port, "POST", COMMENT_PATH, source=source, body=body, headers=headers
             )
             statuses[number] = response.status
         except Exception as error:  # Reported below with the reader's number.
             barrier.abort()
             errors.append((number, repr(error)))
 
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "montage.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_serving(server, port, log_path)
-        threads = [threading.Thread(target=reader, args=(n,)) for n in range(READERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=2 * NETWORK_TIMEOUT + 10)
-        assert not any(thread.is_alive() for thread in threads), "a reader hung"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+    with _serving(env, port, log_path, workers=WORKERS):
+        _run_all(reader, range(READERS))
 
     assert not errors, errors
     assert statuses == dict.fromkeys(range(READERS), 303), log_path.read_text()
@@ -196,3 +233,49 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
         (f"reader{n}@example.com", f"Comment number {n} from the crowd.", "pending")
         for n in range(READERS)
     )
+
+
+def test_the_flood_rule_counts_across_two_servers_sharing_the_database(tmp_path):
+    """One reader sends two comments at once, each to another server: one is taken, the
+    other refused as a flood, as if both had reached the same server."""
+    env = _prepared_site(tmp_path) | {"COMMENTS_MIN_SECONDS_TO_POST": "0"}
+    database = tmp_path / "db.sqlite3"
+    before = _comments(database)
+    ports = _free_ports(2)
+    source = "127.0.0.9"
+    forms = {}
+    barrier = threading.Barrier(len(ports), timeout=NETWORK_TIMEOUT)
+    answers, errors = {}, []
+
+    def send(port):
+        body, headers = forms[port]
+        try:
+            barrier.wait()
+            answers[port] = _request(
+                port, "POST", COMMENT_PATH, source=source, body=body, headers=headers
+            )
+        except Exception as error:  # Reported below with the server's port.
+            barrier.abort()
+            errors.append((port, repr(error)))
+
+    with contextlib.ExitStack() as servers:
+        for number, port in enumerate(ports):
+            servers.enter_context(_serving(env, port, tmp_path / f"server{number}.log", workers=1))
+        for port in ports:
+            forms[port] = _comment_form(
+                port,
+                source=source,
+                name="Hasty reader",
+                email="hasty@example.com",
+                text=f"My comment, sent through the server on port {port}.",
+            )
+        _run_all(send, ports)
+
+    assert not errors, errors
+    statuses = sorted(response.status for response, _page in answers.values())
+    assert statuses == [303, 429]
+    refused = next(page for response, page in answers.values() if response.status == 429)
+    assert "You are posting comments too quickly" in refused
+    new = [row for row in _comments(database) if row not in before]
+    assert len(new) == 1
+    assert new[0][0] == "hasty@example.com"
