@@ -487,6 +487,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "comments.addresses.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# A login that succeeds leaves no address behind; failures are kept only until their
+# cool-off ends (axes deletes them at the next login).
+AXES_DISABLE_ACCESS_LOG = True
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 
 from tests.factories import UserFactory
 
@@ -90,3 +90,11 @@ def test_behind_a_trusted_proxy_each_reader_is_counted_by_their_own_address(
     )
     response = _log_in(client, "author", PASSWORD, proxy, HTTP_X_FORWARDED_FOR=AUTHOR_AT_HOME)
     assert _signed_in(response)
+
+
+def test_a_successful_login_keeps_no_record_of_its_address(client, author):
+    """Signing in leaves no address in the database, and clears the failures before it."""
+    _log_in(client, "author", "wrong", AUTHOR_AT_HOME)
+    assert _signed_in(_log_in(client, "author", PASSWORD, AUTHOR_AT_HOME))
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.filter(ip_address=AUTHOR_AT_HOME).exists()
