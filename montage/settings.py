@@ -445,12 +445,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # No page asks for the camera, microphone, location or the like; the players may play,
-# go full screen and decode protected media (site.js's iframe allow= list).
+# go full screen and decode protected media (site.js's iframe allow= list). Only features
+# Chromium knows: it logs an error for any other (tests/browser/test_content_security_policy.py).
 PERMISSIONS_POLICY = {
     **dict.fromkeys(
         [
             "accelerometer",
-            "ambient-light-sensor",
             "browsing-topics",
             "camera",
             "display-capture",

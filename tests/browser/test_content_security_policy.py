@@ -1,8 +1,9 @@
 """The Content-Security-Policy, enforced by Chromium: nothing a page needs is blocked.
 
 Each page records every ``securitypolicyviolation`` event and every console message
-about the policy; a page the policy breaks (an inline style, a script, a frame from
-another host) reports one there.
+about the policy (or about the Permissions-Policy header, which Chromium reports there
+when it cannot read a feature); a page the policy breaks (an inline style, a script, a
+frame from another host) reports one there.
 """
 
 import re
@@ -18,6 +19,7 @@ from tests.factories import CommentFactory
 from tests.reader_pages import ROCKY, ROCKY_SLUG
 
 ADMIN_PASSWORD = "csp-admin-password"
+POLICY_MESSAGES = re.compile(r"Content Security Policy|Permissions.Policy", re.IGNORECASE)
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -33,7 +35,7 @@ def watched(page):
     page.on(
         "console",
         lambda message: (
-            console.append(message.text) if "Content Security Policy" in message.text else None
+            console.append(message.text) if POLICY_MESSAGES.search(message.text) else None
         ),
     )
     page.add_init_script(RECORD_VIOLATIONS)
