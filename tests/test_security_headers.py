@@ -187,17 +187,20 @@ def test_production_settings_pass_djangos_deploy_checks():
 _PRODUCTION_PROBE = """
 import django
 django.setup()
+from django.core.management import call_command
 from django.test import Client
+call_command("migrate", verbosity=0)
 from django.conf import settings
 response = Client(HTTP_HOST="montage.example").get("/robots.txt", secure=True)
+assert response.status_code == 200, response.status_code
 print(response["Strict-Transport-Security"])
 print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)
 """
 
 
-def test_production_asks_browsers_to_keep_to_https_with_secure_cookies():
+def test_production_asks_browsers_to_keep_to_https_with_secure_cookies(tmp_path):
     """HSTS for a year with subdomains and preload, unless told otherwise; secure cookies."""
-    env = _production_environment()
+    env = _production_environment() | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     preloaded = subprocess.run(
         [sys.executable, "-c", _PRODUCTION_PROBE],
         cwd=ROOT,
@@ -225,3 +228,27 @@ def test_local_development_sends_no_hsts(client, db):
     """`make run` serves plain HTTP: HSTS there would lock localhost out of it for a year."""
     assert not settings.SECURE_HSTS_SECONDS
     assert "Strict-Transport-Security" not in client.get("/robots.txt")
+
+
+_FAULT_PAGE_PROBE = """
+import django
+django.setup()
+from django.test import RequestFactory
+from django.views.defaults import server_error
+print(server_error(RequestFactory().get("/")).content.decode())
+"""
+
+
+def test_the_fault_page_shows_in_production_whatever_static_files_were_collected(tmp_path):
+    """The 500 page links its stylesheet without the manifest, which may predate it."""
+    env = _production_environment() | {"STATIC_ROOT": str(tmp_path / "never-collected")}
+    page = subprocess.run(
+        [sys.executable, "-c", _FAULT_PAGE_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "<h1>Something went wrong</h1>" in page
+    assert '<link rel="stylesheet" href="/static/css/error.css">' in page
