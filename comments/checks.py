@@ -109,7 +109,12 @@ def staff_author(submission, conf):
 
 
 def flood(submission, conf):
-    """A second comment from the same IP address or email within the flood interval."""
+    """A second comment from the same IP address or email within the flood interval.
+
+    Counted from the comments in the database, one submission at a time (``comment_submit``),
+    so every worker and every server sharing the database agrees: a flood sent to two at
+    once is still one comment (tests/comments/test_concurrency.py).
+    """
     since = timezone.now() - timedelta(seconds=conf.flood_seconds)
     same_sender = Q(email__iexact=submission.email)
     if submission.ip_address:
