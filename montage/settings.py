@@ -135,6 +135,7 @@ FRESHNESS_UNSEEN_MODELS = [
     "blog.ImportRun",
     "outbox",
     "subscriptions",
+    "axes",
 ]
 # The next moment a page changes with no write: a scheduled post falling due.
 FRESHNESS_SCHEDULE = "blog.models.next_publication"
