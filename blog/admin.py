@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
@@ -31,7 +31,7 @@ from blog.forms import (
     RedirectForm,
     VideoForm,
 )
-from blog.images import uploads_held_back
+from blog.images import ImageNotStored, uploads_held_back
 from blog.markup import body_removals, picture_numbers
 from blog.models import (
     Album,
@@ -239,13 +239,30 @@ class PostAdmin(VersionAdmin):
         return self._previewable(super().recover_view, request, version_id, extra_context)
 
     def _previewable(self, view, request, *args):
-        if not self._is_preview(request):
-            return view(request, *args)
-        with uploads_held_back():
-            try:
+        try:
+            if not self._is_preview(request):
                 return view(request, *args)
-            except PreviewRendered as preview:
-                return preview.response
+            with uploads_held_back():
+                try:
+                    return view(request, *args)
+                except PreviewRendered as preview:
+                    return preview.response
+        except ImageNotStored as failure:
+            # The save has rolled back: the form comes back as typed, saying why.
+            request.image_not_stored = failure
+            return view(request, *args)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        failure = getattr(request, "image_not_stored", None)
+        if failure is None:
+            return form
+
+        class NotStored(form):
+            def clean(self):
+                raise ValidationError(str(failure), code="image_not_stored")
+
+        return NotStored
 
     @staticmethod
     def _is_preview(request):

@@ -129,13 +129,13 @@ def _encode(image, kind):
 
 
 def reencode(upload):
-    """The image rewritten in its own format, upright, with no EXIF or other metadata."""
+    """The image upright, with no EXIF or other metadata, and its bytes in its own format."""
     upload.seek(0)
     with Image.open(upload) as image:
         kind = image.format
         upright = ImageOps.exif_transpose(image)
         upright.info.pop("exif", None)
-        return ContentFile(_encode(upright, kind)), upright.size
+        return upright, _encode(upright, kind)
 
 
 def stored_name(name, content):
@@ -149,13 +149,12 @@ def stored_name(name, content):
     return f"{digest}/{posixpath.basename(name)}"
 
 
-def renditions_create(name, *, storage=default_storage):
-    """Write the resized copies of the stored image ``name``; return them for ``srcset``.
+def renditions_create(name, image, *, storage=default_storage):
+    """Write resized copies of ``image``, stored as ``name``; return them for ``srcset``.
 
+    Made from the image in memory, never read back from storage (a download, on S3).
     Widths wider than the original are skipped: upscaling only adds bytes.
     """
-    with storage.open(name) as stored, Image.open(stored) as image:
-        image.load()
     stem, _extension = posixpath.splitext(name)
     made = {extension: [] for extension, _kind in RENDITION_FORMATS}
     for width in RENDITION_WIDTHS:
@@ -165,7 +164,6 @@ def renditions_create(name, *, storage=default_storage):
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         for extension, kind in RENDITION_FORMATS:
             path = f"renditions/{stem}-{width}.{extension}"
-            storage.delete(path)
             made[extension].append(
                 [storage.save(path, ContentFile(_encode(resized, kind))), width]
             )
@@ -223,6 +221,19 @@ def held_back_uploads():
     return list(_held_back.get() or [])
 
 
+class ImageNotStored(Exception):
+    """The storage failed to take a new image (a full disk, a bucket that does not answer).
+
+    Raised out of the save, so its transaction rolls back; the admin shows it on the form.
+    """
+
+    def __init__(self, error):
+        super().__init__(
+            _("The image could not be stored, so nothing was saved: %(error)s.")
+            % {"error": str(error).rstrip(".")}
+        )
+
+
 def image_save_prepare(instance, slot):
     """Make ``instance`` ready to save: process a new upload, let go of a replaced one.
 
@@ -247,11 +258,16 @@ def image_save_prepare(instance, slot):
         setattr(instance, slot.file, stored[0] if stored else "")
         return
     if image and not image._committed:
-        content, (width, height) = reencode(image.file)
-        image.save(stored_name(image.name, content), content, save=False)
-        setattr(instance, slot.width, width)
-        setattr(instance, slot.height, height)
-        setattr(instance, slot.renditions, renditions_create(image.name, storage=image.storage))
+        upright, encoded = reencode(image.file)
+        try:
+            content = ContentFile(encoded)
+            image.save(stored_name(image.name, content), content, save=False)
+            renditions = renditions_create(image.name, upright, storage=image.storage)
+        except OSError as error:
+            raise ImageNotStored(error) from error
+        setattr(instance, slot.width, upright.width)
+        setattr(instance, slot.height, upright.height)
+        setattr(instance, slot.renditions, renditions)
     elif not image:
         setattr(instance, slot.renditions, {})
     if stored and stored[0] and stored[0] != image.name:

@@ -1,6 +1,6 @@
 """What a server needs before its first request, checked once, as it starts.
 
-A missing or wrong setting, a storage that cannot be set up, a database that does not
+A missing or wrong setting, a storage that cannot be set up or reached, a database that does not
 answer or lacks migrations, static files never collected: each stops the start with one
 sentence saying what to fix, instead of a traceback at some reader's first request.
 deploy/gunicorn.conf.py runs it as gunicorn starts, before it listens; deploy/serve.sh
@@ -12,13 +12,14 @@ as it is.
 
 import os
 import sys
+from pathlib import Path
 
 import django
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -53,6 +54,35 @@ def _storages_open():
     """Each storage made now: a wrong backend or option fails here, not at an upload."""
     for alias in settings.STORAGES:
         storages[alias]
+    _media_storage_answers(storages["default"])
+
+
+def _media_storage_answers(storage):
+    """The uploads' folder can be written, or their bucket answers to these keys."""
+    if isinstance(storage, FileSystemStorage):
+        root = Path(storage.location)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"MEDIA_ROOT ({root}) cannot be made: {error.strerror}."
+            ) from None
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise ImproperlyConfigured(
+                f"MEDIA_ROOT ({root}) cannot be written by this user: uploads would fail."
+            )
+        return
+    bucket_answers = getattr(storage, "bucket_answers", None)
+    if bucket_answers is None:
+        return
+    try:
+        bucket_answers()
+    except OSError as error:
+        where = f" at {storage.endpoint_url}" if storage.endpoint_url else ""
+        raise ImproperlyConfigured(
+            f"The bucket MEDIA_STORAGE names does not answer{where} ({error}): check "
+            "AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the access keys."
+        ) from None
 
 
 def _static_files_collected():

@@ -11,6 +11,7 @@ and ``make run`` (``DEBUG=false PRODUCTION=false``) shows readers' error pages l
 import base64
 import hashlib
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -282,9 +283,9 @@ def _origin_checked(name, value):
     return f"{parts.scheme}://{parts.netloc}"
 
 
-# Where uploads are served from when it is not this site (object storage, a CDN): the
-# one origin besides the site's own that pages may load images from (CSP img-src).
-MONTAGE_MEDIA_ORIGIN = _origin_checked("MONTAGE_MEDIA_ORIGIN", env("MONTAGE_MEDIA_ORIGIN", ""))
+# A CDN in front of the uploads, when the deployer names one: it wins over the bucket's
+# own origin (MONTAGE_MEDIA_ORIGIN, below).
+_MEDIA_ORIGIN_GIVEN = _origin_checked("MONTAGE_MEDIA_ORIGIN", env("MONTAGE_MEDIA_ORIGIN", ""))
 # Uploaded WordPress exports wait here for the task worker (blog.wordpress.models.
 # ImportsStorage): outside MEDIA_ROOT and static files, so nothing serves them (an
 # export holds every commenter's email and IP address).
@@ -292,8 +293,112 @@ MONTAGE_IMPORTS_ROOT = Path(env("MONTAGE_IMPORTS_ROOT", str(BASE_DIR / "var" / "
 # The largest export the admin takes; a web server in front needs as much (nginx:
 # client_max_body_size). Bigger exports go through `manage.py import_wordpress`.
 MONTAGE_IMPORT_MAX_BYTES = env("MONTAGE_IMPORT_MAX_BYTES", 512 * 1024 * 1024, cast=int)
+
+
+# S3's rule for a bucket name (3 to 63 lowercase letters, digits, dots and hyphens).
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# Every upload gets a name of its own (montage.storage), so an object never changes
+# under its URL and browsers and proxies may keep it for a year.
+_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def _media_storage_from_env():
+    """The uploads' storage and the origin pages load them from ('' for the site itself).
+
+    MEDIA_STORAGE is local (MEDIA_ROOT), s3, or s3://bucket/prefix; unset, it is s3
+    when AWS_STORAGE_BUCKET_NAME is set. The S3 options are django-storages' own names.
+    """
+    bucket = env("AWS_STORAGE_BUCKET_NAME", "")
+    kind = env("MEDIA_STORAGE", "s3" if bucket else "local").strip()
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, ""
+    prefix = ""
+    if kind.startswith("s3://"):
+        address = urlsplit(kind)
+        if bucket and address.hostname != bucket:
+            raise ImproperlyConfigured(
+                f"MEDIA_STORAGE names the bucket {address.hostname!r} and "
+                f"AWS_STORAGE_BUCKET_NAME names {bucket!r}: set only one of them."
+            )
+        bucket, prefix = address.hostname or "", address.path.strip("/")
+    elif kind != "s3":
+        raise ImproperlyConfigured(
+            f"MEDIA_STORAGE must be local, s3 or an s3://bucket URL, not {kind!r}."
+        )
+    if not bucket:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs a bucket: set AWS_STORAGE_BUCKET_NAME, or write "
+            "MEDIA_STORAGE=s3://bucket-name."
+        )
+    if not _BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(
+            f"AWS_STORAGE_BUCKET_NAME {bucket!r} is not an S3 bucket name: 3 to 63 lowercase "
+            "letters, digits, dots and hyphens."
+        )
+    endpoint = env("AWS_S3_ENDPOINT_URL", "").rstrip("/")
+    if endpoint and (
+        urlsplit(endpoint).scheme not in {"http", "https"} or not urlsplit(endpoint).hostname
+    ):
+        raise ImproperlyConfigured(
+            "AWS_S3_ENDPOINT_URL must be an address such as https://s3.example.com, "
+            f"not {endpoint!r}."
+        )
+    custom_domain = env("AWS_S3_CUSTOM_DOMAIN", "").strip("/")
+    if "://" in custom_domain:
+        raise ImproperlyConfigured(
+            "AWS_S3_CUSTOM_DOMAIN is a host name such as media.example.com, without "
+            f"https://: not {custom_domain!r}."
+        )
+    access_key, secret_key = env("AWS_ACCESS_KEY_ID", ""), env("AWS_SECRET_ACCESS_KEY", "")
+    if bool(access_key) != bool(secret_key):
+        missing = "AWS_SECRET_ACCESS_KEY" if access_key else "AWS_ACCESS_KEY_ID"
+        raise ImproperlyConfigured(
+            f"{missing} is missing: the storage's key needs both AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (or neither, for credentials boto3 finds itself)."
+        )
+    # Imported here: boto3 costs a worker some 35 MB, and local media never need it.
+    from botocore.config import Config
+
+    options = {
+        "bucket_name": bucket,
+        "location": prefix,
+        "endpoint_url": endpoint or None,
+        "region_name": env("AWS_S3_REGION_NAME", "") or None,
+        "custom_domain": custom_domain or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        # Readers load uploads by plain public URLs: a signed one expires, and a cached
+        # page would keep linking to it.
+        "querystring_auth": False,
+        # montage.storage gives each file a new name: none is ever overwritten.
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": _MEDIA_CACHE_CONTROL},
+        # An author waits on an upload: a bucket that does not answer fails in seconds,
+        # not after boto3's default of a minute per attempt.
+        "client_config": Config(
+            connect_timeout=5, read_timeout=30, retries={"mode": "standard", "max_attempts": 3}
+        ),
+    }
+    if custom_domain:
+        origin = f"https://{custom_domain.split('/')[0]}"
+    elif endpoint:
+        # boto3 addresses a bucket on an endpoint by path: endpoint/bucket/name.
+        origin = f"{urlsplit(endpoint).scheme}://{urlsplit(endpoint).netloc}"
+    elif "." in bucket:
+        # A dotted name cannot be a host under AWS's certificate, so boto3 uses the path.
+        origin = "https://s3.amazonaws.com"
+    else:
+        origin = f"https://{bucket}.s3.amazonaws.com"
+    return {"BACKEND": "montage.storage.MediaS3Storage", "OPTIONS": options}, origin
+
+
+# Where uploads are kept, and the scheme and host pages load them from when that is not
+# the site itself (a CDN, a bucket or its custom domain; empty for local media): the
+# one origin besides the site's own that the CSP's img-src names.
+_media_storage, _storage_origin = _media_storage_from_env()
+MONTAGE_MEDIA_ORIGIN = _MEDIA_ORIGIN_GIVEN or _storage_origin
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -307,7 +412,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Django serves MEDIA_ROOT's uploads itself (montage/uploads.py), in production too;
 # false when the web server in front (deploy/nginx.conf) or object storage serves them.
-MONTAGE_SERVE_MEDIA = env("MONTAGE_SERVE_MEDIA", True, cast=bool)
+MONTAGE_SERVE_MEDIA = env("MONTAGE_SERVE_MEDIA", not MONTAGE_MEDIA_ORIGIN, cast=bool)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
