@@ -366,11 +366,14 @@ def _soundtrack_prefetch():
 def _poster(post, scope):
     if not post.has_poster:
         return None
-    try:
-        # The storage's size: a stat of the file (a HEAD on object storage), never a read.
-        length = post.poster.size
-    except OSError:
-        length = None
+    length = post.poster_size
+    if length is None:
+        # A poster stored before its size was kept: a stat of the file (a HEAD request
+        # on object storage), never a read.
+        try:
+            length = post.poster.size
+        except OSError:
+            length = None
     return FeedImage(
         url=scope.absolute(post.poster.url),
         width=post.poster_width,

@@ -18,7 +18,7 @@
   and rolls it back, but files written to storage would stay; within the block a new
   upload is not stored, and what was held back is noted for the preview to say.
 
-A model keeps an image in four fields, named by an ``ImageSlot``, and calls
+A model keeps an image in four or five fields, named by an ``ImageSlot``, and calls
 ``image_save_prepare`` from its ``save()``; nothing else needs to know.
 """
 
@@ -185,16 +185,18 @@ def srcsets(renditions, *, storage=default_storage):
 
 @dataclass(frozen=True)
 class ImageSlot:
-    """The four fields in which a model keeps one uploaded image."""
+    """The fields in which a model keeps one uploaded image (``size``, in bytes: optional)."""
 
     file: str
     renditions: str
     width: str
     height: str
+    size: str = ""
 
     @property
     def fields(self):
-        return (self.file, self.renditions, self.width, self.height)
+        named = (self.file, self.renditions, self.width, self.height, self.size)
+        return tuple(name for name in named if name)
 
 
 _held_back = ContextVar("uploads_held_back", default=None)
@@ -268,8 +270,12 @@ def image_save_prepare(instance, slot):
         setattr(instance, slot.width, upright.width)
         setattr(instance, slot.height, upright.height)
         setattr(instance, slot.renditions, renditions)
+        if slot.size:
+            setattr(instance, slot.size, len(encoded))
     elif not image:
         setattr(instance, slot.renditions, {})
+        if slot.size:
+            setattr(instance, slot.size, None)
     if stored and stored[0] and stored[0] != image.name:
         image_files_delete(stored[0], stored[1], storage=image.storage)
 

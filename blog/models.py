@@ -225,6 +225,8 @@ class Post(models.Model):
     poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
     poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Kept at upload for feeds' enclosures: asking the storage is a request per post on S3.
+    poster_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_alt = models.CharField(
         max_length=200,
         blank=True,
@@ -376,7 +378,9 @@ class Post(models.Model):
         return [site_settings().moderation_email]
 
 
-POSTER = ImageSlot("poster", "poster_renditions", "poster_width", "poster_height")
+POSTER = ImageSlot(
+    "poster", "poster_renditions", "poster_width", "poster_height", size="poster_size"
+)
 
 
 class PageQuerySet(PostQuerySet):

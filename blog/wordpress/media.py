@@ -151,9 +151,14 @@ class PostPictures:
         return self.numbers[key]
 
     def address_moved(self, address, url):
-        """A link to the old site's file (a picture opened on its own) leads to this one."""
+        """A link to the old site's file (a picture opened on its own) leads to this one.
+
+        Not when the picture is on a bucket's own address (MEDIA_STORAGE=s3): the
+        redirect table leads only to addresses on this site.
+        """
         old_path = urlsplit(address).path if "://" in address else ""
-        new_path = urlsplit(url).path
+        new = urlsplit(url)
+        new_path = "" if new.netloc else new.path
         if self.moved is not None and old_path.startswith("/") and new_path.startswith("/"):
             self.moved([(old_path, new_path)])
 
