@@ -1,0 +1,126 @@
+"""A real S3 server on 127.0.0.1 (moto's, over HTTP), and a bucket for a test's uploads.
+
+Not a mocked client: boto3 speaks HTTP to the server as it would to any S3-compatible
+store, so a test sees what a bucket really holds and what a dead endpoint does.
+"""
+
+import json
+import socket
+from dataclasses import dataclass
+from threading import Thread
+from uuid import uuid4
+
+import boto3
+import pytest
+from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from montage.settings import _media_storage_from_env
+
+# The ports this suite's servers may take.
+PORTS = range(8800, 8900)
+KEY, SECRET = "montage-test-key", "montage-test-secret"
+
+
+def free_port_socket():
+    """A listening socket on the first free port of ``PORTS``."""
+    for port in PORTS:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind(("127.0.0.1", port))
+        except OSError:
+            listener.close()
+            continue
+        listener.listen(64)
+        return listener
+    raise RuntimeError(f"No free port from {PORTS.start} to {PORTS.stop - 1}.")
+
+
+def unused_address():
+    """An address on 127.0.0.1 where nothing listens: an S3 server that is down."""
+    listener = free_port_socket()
+    port = listener.getsockname()[1]
+    listener.close()
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, listening before this returns (no wait), for the whole session."""
+    listener = free_port_socket()
+    port = listener.getsockname()[1]
+    server = make_server(
+        "127.0.0.1",
+        port,
+        DomainDispatcherApplication(create_backend_app),
+        threaded=True,
+        request_handler=MotoRequestHandler,
+        fd=listener.fileno(),
+    )
+    thread = Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    listener.close()
+
+
+@dataclass
+class Bucket:
+    client: object
+    name: str
+    url: str
+
+    def object_names(self):
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(entry["Key"] for entry in listing.get("Contents", []))
+
+    def head(self, key):
+        return self.client.head_object(Bucket=self.name, Key=key)
+
+
+def s3_media_settings(monkeypatch, settings, *, endpoint, bucket):
+    """Uploads put on ``bucket`` at ``endpoint`` through the settings' own reading of
+    MEDIA_STORAGE and AWS_*, as an operator would configure them."""
+    monkeypatch.setenv("MEDIA_STORAGE", f"s3://{bucket}")
+    monkeypatch.setenv("AWS_S3_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_S3_REGION_NAME", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    storage, origin = _media_storage_from_env()
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    settings.MONTAGE_MEDIA_ORIGIN = origin
+
+
+def public_read_policy(bucket):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch, settings):
+    """A new, empty bucket on the S3 server, where this test's uploads go."""
+    name = f"montage-{uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id=KEY,
+        aws_secret_access_key=SECRET,
+    )
+    client.create_bucket(Bucket=name)
+    # Readers load uploads by plain URLs: the policy README's "Storing uploads on S3" gives.
+    client.put_bucket_policy(Bucket=name, Policy=public_read_policy(name))
+    s3_media_settings(monkeypatch, settings, endpoint=s3_server, bucket=name)
+    return Bucket(client=client, name=name, url=f"{s3_server}/{name}")
