@@ -80,7 +80,7 @@ def _media_storage_answers(storage):
     except OSError as error:
         where = f" at {storage.endpoint_url}" if storage.endpoint_url else ""
         raise ImproperlyConfigured(
-            f"The bucket MEDIA_STORAGE names does not answer{where} ({error}): check "
+            f"The bucket MEDIA_STORAGE names cannot be used{where} ({error}); check "
             "AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the access keys."
         ) from None
 

@@ -5,9 +5,16 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, storages
 from django.db.utils import ConnectionHandler
 
-from montage.preflight import _database_answers, _migrations_applied, preflight
+from montage.preflight import (
+    _database_answers,
+    _media_storage_answers,
+    _migrations_applied,
+    preflight,
+)
+from tests.s3 import KEY, SECRET, unused_address
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" + "0123456789abcdefghij" * 3
@@ -49,6 +56,7 @@ def _preflight_run(tmp_path, **changes):
     [
         ("SECRET_KEY", None),
         ("DATABASE_URL", "postgress://x"),
+        ("MEDIA_STORAGE", "s3"),
     ],
 )
 def test_a_wrong_production_setting_stops_the_start_with_one_sentence_naming_it(
@@ -119,3 +127,46 @@ def test_a_database_with_migrations_to_apply_stops_the_start(sqlite_database, tm
     connection = sqlite_database(tmp_path / "new.sqlite3")
     with pytest.raises(ImproperlyConfigured, match=r"migrations to apply: run `manage.py"):
         _migrations_applied(connection)
+
+
+def _bucket_run(tmp_path, *, endpoint, bucket):
+    return _preflight_run(
+        tmp_path,
+        MEDIA_STORAGE=f"s3://{bucket}",
+        AWS_S3_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID=KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET,
+    )
+
+
+def test_a_bucket_that_does_not_answer_stops_the_start_in_one_sentence(tmp_path):
+    """An S3 endpoint with nothing listening is named at start, not at the first upload."""
+    endpoint = unused_address()
+    run = _bucket_run(tmp_path, endpoint=endpoint, bucket="montage-media")
+    assert run.returncode == 1
+    assert run.stderr.startswith(
+        f"Montage cannot start: The bucket MEDIA_STORAGE names cannot be used at {endpoint} "
+        "(bucket montage-media: Could not connect to the endpoint URL"
+    )
+    assert run.stderr.count("\n") == 1, run.stderr
+
+
+def test_a_bucket_that_is_not_there_stops_the_start(tmp_path, s3_server):
+    """The server answers, but has no such bucket: said at start, in one sentence."""
+    run = _bucket_run(tmp_path, endpoint=s3_server, bucket="montage-never-made")
+    assert run.returncode == 1
+    assert "MEDIA_STORAGE names cannot be used" in run.stderr
+    assert "HeadBucket operation: Not Found" in run.stderr
+    assert run.stderr.count("\n") == 1, run.stderr
+
+
+def test_a_bucket_that_answers_lets_the_start_go_on(settings, s3_bucket):
+    _media_storage_answers(storages["default"])
+
+
+def test_a_media_root_that_cannot_be_made_stops_the_start(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(
+        ImproperlyConfigured, match=r"^MEDIA_ROOT \(.*a-file/media\) cannot be made"
+    ):
+        _media_storage_answers(FileSystemStorage(location=tmp_path / "a-file" / "media"))

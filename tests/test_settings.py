@@ -1,4 +1,5 @@
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -11,11 +12,13 @@ from montage.settings import (
     _cache_from_url,
     _database_from_url,
     _hosts_checked,
+    _media_storage_from_env,
     _proxy_ssl_header,
     _secret_key_checked,
     _tasks_from_url,
     env,
 )
+from montage.storage import MediaS3Storage
 
 
 def test_env_reads_booleans_and_lists(monkeypatch):
@@ -250,3 +253,99 @@ def test_the_public_development_key_never_serves_another_host(monkeypatch):
     )
     assert probe.returncode != 0
     assert "ALLOWED_HOSTS names a host other than this machine" in probe.stderr
+
+
+def _media_storage(monkeypatch, **variables):
+    for name in [
+        "MEDIA_STORAGE",
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_S3_ENDPOINT_URL",
+        "AWS_S3_REGION_NAME",
+        "AWS_S3_CUSTOM_DOMAIN",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return _media_storage_from_env()
+
+
+def test_media_are_local_unless_a_bucket_is_named(monkeypatch):
+    """Nothing set: MEDIA_ROOT, served by the site itself; a bucket name alone means S3."""
+    storage, origin = _media_storage(monkeypatch)
+    assert (storage["BACKEND"], origin) == ("django.core.files.storage.FileSystemStorage", "")
+    storage, _origin = _media_storage(monkeypatch, AWS_STORAGE_BUCKET_NAME="montage-media")
+    assert storage["BACKEND"] == "montage.storage.MediaS3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "montage-media"
+
+
+def test_an_s3_url_names_the_bucket_and_the_folder_in_it(monkeypatch):
+    storage, _origin = _media_storage(monkeypatch, MEDIA_STORAGE="s3://montage-media/blog/")
+    assert storage["OPTIONS"]["bucket_name"] == "montage-media"
+    assert storage["OPTIONS"]["location"] == "blog"
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be local, s3 or an s3://bucket URL"),
+        ({"MEDIA_STORAGE": "s3"}, "MEDIA_STORAGE=s3 needs a bucket: set AWS_STORAGE_BUCKET_NAME"),
+        ({"MEDIA_STORAGE": "s3://"}, "MEDIA_STORAGE=s3 needs a bucket"),
+        ({"AWS_STORAGE_BUCKET_NAME": "My_Bucket"}, "AWS_STORAGE_BUCKET_NAME 'My_Bucket' is not"),
+        (
+            {"MEDIA_STORAGE": "s3://one", "AWS_STORAGE_BUCKET_NAME": "two"},
+            "MEDIA_STORAGE names the bucket 'one' and AWS_STORAGE_BUCKET_NAME names 'two'",
+        ),
+        (
+            {"MEDIA_STORAGE": "s3://bucket", "AWS_S3_ENDPOINT_URL": "s3.example.com"},
+            "AWS_S3_ENDPOINT_URL must be an address such as https://s3.example.com",
+        ),
+        (
+            {"MEDIA_STORAGE": "s3://bucket", "AWS_S3_CUSTOM_DOMAIN": "https://media.example"},
+            "AWS_S3_CUSTOM_DOMAIN is a host name",
+        ),
+        (
+            {"MEDIA_STORAGE": "s3://bucket", "AWS_ACCESS_KEY_ID": "AKIA"},
+            "AWS_SECRET_ACCESS_KEY is missing",
+        ),
+    ],
+)
+def test_a_wrong_storage_setting_stops_startup_naming_the_variable(monkeypatch, variables, named):
+    """One sentence, naming what to fix, before the first upload could fail."""
+    with pytest.raises(ImproperlyConfigured, match=re.escape(named)):
+        _media_storage(monkeypatch, **variables)
+
+
+@pytest.mark.parametrize(
+    ("variables", "origin"),
+    [
+        ({"AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"}, "http://127.0.0.1:9000"),
+        (
+            {"AWS_S3_ENDPOINT_URL": "https://fra1.digitaloceanspaces.com/"},
+            "https://fra1.digitaloceanspaces.com",
+        ),
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.example.com"}, "https://media.example.com"),
+        ({"AWS_S3_REGION_NAME": "eu-west-3"}, "https://montage-media.s3.amazonaws.com"),
+        ({}, "https://montage-media.s3.amazonaws.com"),
+    ],
+)
+def test_the_media_origin_is_where_the_storage_links_uploads(monkeypatch, variables, origin):
+    """MONTAGE_MEDIA_ORIGIN (the CSP's img-src) is the scheme and host of the storage's URLs."""
+    storage, found = _media_storage(
+        monkeypatch,
+        MEDIA_STORAGE="s3://montage-media",
+        AWS_ACCESS_KEY_ID="key",
+        AWS_SECRET_ACCESS_KEY="secret",
+        **variables,
+    )
+    url = MediaS3Storage(**storage["OPTIONS"]).url("posters/2026/still.jpg")
+    assert found == origin
+    assert url.startswith(f"{origin}/") and "?" not in url
+
+
+def test_a_dotted_bucket_name_is_linked_by_path_on_aws(monkeypatch):
+    storage, origin = _media_storage(monkeypatch, MEDIA_STORAGE="s3://media.example.com")
+    url = MediaS3Storage(**storage["OPTIONS"]).url("still.jpg")
+    assert origin == "https://s3.amazonaws.com"
+    assert url == "https://s3.amazonaws.com/media.example.com/still.jpg"
