@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -300,6 +301,26 @@ def test_poster_is_the_enclosure_with_its_byte_length(client):
     atom = _read(client, reverse("blog:feed_atom")).entries[0]
     link = next(link for link in atom.links if link.rel == "enclosure")
     assert (link.href, link.length, link.type) == (enclosure.get("url"), size, "image/jpeg")
+
+
+def test_the_enclosure_length_is_kept_at_upload_and_the_storage_is_not_asked(client, monkeypatch):
+    """On S3 each question to the storage is a request: a feed of 20 posts asks none."""
+    post = _full_post()
+    assert post.poster_size == post.poster.size
+
+    def no_stat(self, name):
+        raise AssertionError(f"the feed asked the storage for the size of {name}")
+
+    monkeypatch.setattr(FileSystemStorage, "size", no_stat)
+    rss = ET.fromstring(client.get(reverse("blog:feed")).content)
+    assert rss.find("channel/item/enclosure").get("length") == str(post.poster_size)
+
+
+def test_a_poster_stored_before_sizes_were_kept_is_asked_for_its_size(client):
+    post = _full_post()
+    Post.objects.filter(pk=post.pk).update(poster_size=None)
+    rss = ET.fromstring(client.get(reverse("blog:feed")).content)
+    assert rss.find("channel/item/enclosure").get("length") == str(post.poster.size)
 
 
 @pytest.mark.parametrize("name", POST_FEEDS)
