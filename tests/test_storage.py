@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from blog.models import Picture, Post
+from blog.wordpress.export import export_chunks
 from tests.blog.admin_forms import post_form_data
 from tests.blog.images import image_bytes, image_upload
 from tests.blog.wordpress.exports import AUTHORS_AND_TERMS, export
@@ -130,6 +131,15 @@ def test_the_wordpress_importers_media_go_to_the_bucket(tmp_path, s3_bucket, cli
     page = client.get(post.get_absolute_url()).content.decode()
     assert post.pictures.first().image.url.startswith(s3_bucket.url)
     assert post.pictures.first().image.url in page
+
+
+def test_the_wordpress_export_names_each_upload_by_its_bucket_address(s3_bucket):
+    """Another blog importing the export fetches the files from where they are."""
+    post = PostFactory(poster=ContentFile(image_bytes(), name="still.jpg"))
+    exported = "".join(export_chunks())
+    address = f"{s3_bucket.url}/{post.poster.name}"
+    assert f"<wp:attachment_url><![CDATA[{address}]]></wp:attachment_url>" in exported
+    assert "/media/" not in exported
 
 
 def test_a_bucket_that_does_not_answer_gives_the_form_back_saying_so(
