@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from blog.models import Picture, Post
 from tests.blog.images import image_bytes
-from tests.factories import PostFactory
+from tests.factories import PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,13 @@ def test_render_bodies_renders_stale_bodies_again_and_only_those(settings):
     assert 'src="https://media.example/pictures/' in post.body_html
     assert "1 of 2 posts rendered again." in out.getvalue()
     assert Post.objects.get(pk=untouched.pk).body_html == "<p>Plain.</p>"
+
+
+def test_render_bodies_renders_pages_too(settings):
+    """A page's pictures move with the media address as a post's do."""
+    page = PageFactory(body="![](image:1)")
+    Picture.objects.create(post=page, image=ContentFile(image_bytes(), name="a.jpg"), alt="A")
+    settings.MEDIA_URL = "https://media.example/"
+    call_command("render_bodies", stdout=io.StringIO())
+    page.refresh_from_db()
+    assert 'src="https://media.example/pictures/' in page.body_html
