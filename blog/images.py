@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -181,6 +181,22 @@ def srcsets(renditions, *, storage=default_storage):
         for extension, versions in (renditions or {}).items()
         if versions
     }
+
+
+class StoredImageField(models.ImageField):
+    """An ImageField that never reads a stored image back to learn its size.
+
+    Django's own reads the file again whenever the field is assigned, as every admin
+    save does with the image it already has: on S3, a download of the whole image.
+    A stored image's width and height were kept when it was uploaded.
+    """
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        value = instance.__dict__.get(self.attname)
+        stored = isinstance(value, str) or getattr(value, "_committed", False)
+        if value and stored and getattr(instance, self.width_field, None):
+            return
+        super().update_dimension_fields(instance, force, *args, **kwargs)
 
 
 @dataclass(frozen=True)

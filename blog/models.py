@@ -17,7 +17,14 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from blog.embeds import VIMEO, YOUTUBE, VideoRef, parse_video_url
-from blog.images import ImageSlot, image_files_delete, image_save_prepare, srcsets, validate_image
+from blog.images import (
+    ImageSlot,
+    StoredImageField,
+    image_files_delete,
+    image_save_prepare,
+    srcsets,
+    validate_image,
+)
 from blog.markup import outside_images, render_markdown
 from comments.models import Comment
 from comments.options import between
@@ -210,7 +217,7 @@ class Post(models.Model):
         blank=True, help_text=_("The rest of the post, in Markdown. Raw HTML is cleaned.")
     )
     body_html = models.TextField(blank=True, editable=False)
-    poster = models.ImageField(
+    poster = StoredImageField(
         upload_to="posters/%Y/",
         blank=True,
         width_field="poster_width",
@@ -421,7 +428,7 @@ class Picture(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="pictures")
     number = models.PositiveSmallIntegerField(editable=False)
-    image = models.ImageField(
+    image = StoredImageField(
         upload_to="pictures/%Y/",
         width_field="width",
         height_field="height",

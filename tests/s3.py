@@ -44,22 +44,45 @@ def unused_address():
     return f"http://127.0.0.1:{port}"
 
 
+@dataclass
+class S3Server:
+    url: str
+    requests: list  # (method, path) of each request the server was sent, in order
+
+    def reads(self):
+        """The requests that fetched an object or asked after one."""
+        return [
+            (method, path)
+            for method, path in self.requests
+            if method in {"GET", "HEAD"} and path.strip("/").count("/") >= 1
+        ]
+
+
+def _recording(app, requests):
+    def recorded(environ, start_response):
+        requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return app(environ, start_response)
+
+    return recorded
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 server, listening before this returns (no wait), for the whole session."""
     listener = free_port_socket()
     port = listener.getsockname()[1]
+    requests = []
     server = make_server(
         "127.0.0.1",
         port,
-        DomainDispatcherApplication(create_backend_app),
+        _recording(DomainDispatcherApplication(create_backend_app), requests),
         threaded=True,
         request_handler=MotoRequestHandler,
         fd=listener.fileno(),
     )
     thread = Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield S3Server(url=f"http://127.0.0.1:{port}", requests=requests)
     server.shutdown()
     thread.join(timeout=10)
     listener.close()
@@ -114,7 +137,7 @@ def s3_bucket(s3_server, monkeypatch, settings):
     name = f"montage-{uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
-        endpoint_url=s3_server,
+        endpoint_url=s3_server.url,
         region_name="us-east-1",
         aws_access_key_id=KEY,
         aws_secret_access_key=SECRET,
@@ -122,5 +145,6 @@ def s3_bucket(s3_server, monkeypatch, settings):
     client.create_bucket(Bucket=name)
     # Readers load uploads by plain URLs: the policy README's "Storing uploads on S3" gives.
     client.put_bucket_policy(Bucket=name, Policy=public_read_policy(name))
-    s3_media_settings(monkeypatch, settings, endpoint=s3_server, bucket=name)
-    return Bucket(client=client, name=name, url=f"{s3_server}/{name}")
+    s3_media_settings(monkeypatch, settings, endpoint=s3_server.url, bucket=name)
+    s3_server.requests.clear()
+    return Bucket(client=client, name=name, url=f"{s3_server.url}/{name}")

@@ -153,7 +153,7 @@ def test_a_bucket_that_does_not_answer_stops_the_start_in_one_sentence(tmp_path)
 
 def test_a_bucket_that_is_not_there_stops_the_start(tmp_path, s3_server):
     """The server answers, but has no such bucket: said at start, in one sentence."""
-    run = _bucket_run(tmp_path, endpoint=s3_server, bucket="montage-never-made")
+    run = _bucket_run(tmp_path, endpoint=s3_server.url, bucket="montage-never-made")
     assert run.returncode == 1
     assert "MEDIA_STORAGE names cannot be used" in run.stderr
     assert "HeadBucket operation: Not Found" in run.stderr

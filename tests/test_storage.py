@@ -33,7 +33,7 @@ def _stored(post):
 
 
 def test_a_poster_uploaded_in_the_admin_lands_in_the_bucket_with_its_renditions(
-    client, author, s3_bucket
+    client, author, s3_bucket, s3_server
 ):
     """The poster and its six renditions are objects in the bucket, cached for a year."""
     upload = image_upload("still.jpg", image_bytes(size=(1600, 900)))
@@ -42,9 +42,25 @@ def test_a_poster_uploaded_in_the_admin_lands_in_the_bucket_with_its_renditions(
     post = Post.objects.get()
     assert re.fullmatch(r"posters/\d{4}/still_\w{7}\.jpg", post.poster.name)
     assert s3_bucket.object_names() == _stored(post) and len(_stored(post)) == 7
+    # Renditions are made from the upload in memory, never downloaded again.
+    assert s3_server.reads() == []
     stored = s3_bucket.head(post.poster.name)
     assert stored["CacheControl"] == LONG_CACHE
     assert stored["ContentLength"] == post.poster_size
+
+
+def test_editing_a_post_in_the_admin_reads_nothing_from_the_bucket(
+    client, author, s3_bucket, s3_server
+):
+    """Its poster's size was kept at upload: saving the text downloads no image again."""
+    post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="still.jpg"))
+    s3_server.requests.clear()
+    data = post_form_data(author, title="A new title", slug=post.slug)
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    post.refresh_from_db()
+    assert post.title == "A new title" and (post.poster_width, post.poster_height) == (1600, 900)
+    assert s3_server.requests == []
 
 
 def test_the_post_page_loads_its_poster_and_pictures_from_the_bucket(client, s3_bucket):
@@ -159,3 +175,42 @@ def test_a_bucket_that_does_not_answer_gives_the_form_back_saying_so(
     assert "Frozen landscapes." in content
     assert "choose the poster and pictures again" in content
     assert not Post.objects.exists()
+
+
+def test_a_picture_added_to_a_post_when_the_bucket_is_down_keeps_the_post_as_it_was(
+    client, author, s3_bucket, monkeypatch, settings
+):
+    """The change form comes back saying so; the post's text and poster stay as stored."""
+    post = PostFactory(author=author, poster=ContentFile(image_bytes(), name="still.jpg"))
+    stored = s3_bucket.object_names()
+    s3_media_settings(monkeypatch, settings, endpoint=unused_address(), bucket=s3_bucket.name)
+    data = post_form_data(author, title="A new title", slug=post.slug)
+    data.update(
+        {
+            "pictures-TOTAL_FORMS": "1",
+            "pictures-0-image": image_upload("run.jpg"),
+            "pictures-0-alt": "Rocky runs",
+        }
+    )
+    response = client.post(reverse("admin:blog_post_change", args=[post.pk]), data)
+    assert response.status_code == 200
+    assert "The image could not be stored, so nothing was saved" in response.content.decode()
+    post.refresh_from_db()
+    assert post.title != "A new title" and not post.pictures.exists()
+    assert s3_bucket.object_names() == stored
+
+
+def test_a_bucket_that_fails_on_deletion_never_fails_the_deletion(
+    s3_bucket, monkeypatch, settings, django_capture_on_commit_callbacks, caplog
+):
+    """The picture is gone from the post; the objects left behind are logged by name."""
+    post = PostFactory()
+    picture = Picture.objects.create(
+        post=post, image=ContentFile(image_bytes(), name="run.jpg"), alt="Rocky runs"
+    )
+    s3_media_settings(monkeypatch, settings, endpoint=unused_address(), bucket=s3_bucket.name)
+    picture = Picture.objects.get(pk=picture.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        picture.delete()
+    assert not post.pictures.exists()
+    assert f"could not delete image file {picture.image.name}" in caplog.text
