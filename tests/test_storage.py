@@ -130,23 +130,46 @@ def test_the_same_file_name_uploaded_twice_is_two_objects(s3_bucket):
     )
 
 
-def test_the_wordpress_importers_media_go_to_the_bucket(tmp_path, s3_bucket, client):
-    """Posters and pictures found in the export's uploads folder are stored in the bucket."""
+def _import_with_media(tmp_path):
+    """The import of one post with a featured image and two pictures in its uploads folder."""
     folder = tmp_path / "uploads" / "2016" / "03"
     folder.mkdir(parents=True)
     (folder / "barn.jpg").write_bytes(image_bytes("JPEG", size=(1600, 900)))
     (folder / "drago.png").write_bytes(image_bytes("PNG", size=(800, 450)))
     path = tmp_path / "export.xml"
     path.write_text(export(AUTHORS_AND_TERMS + IMPORTED_POST), encoding="utf-8")
+    out = StringIO()
     call_command(
-        "import_wordpress", str(path), "--media", str(tmp_path / "uploads"), stdout=StringIO()
+        "import_wordpress", str(path), "--media", str(tmp_path / "uploads"), stdout=out, stderr=out
     )
+    return out.getvalue()
+
+
+def test_the_wordpress_importers_media_go_to_the_bucket(tmp_path, s3_bucket, client):
+    """Posters and pictures found in the export's uploads folder are stored in the bucket."""
+    _import_with_media(tmp_path)
     post = Post.objects.get()
     assert post.poster and post.pictures.count() == 2
     assert s3_bucket.object_names() == _stored(post)
     page = client.get(post.get_absolute_url()).content.decode()
     assert post.pictures.first().image.url.startswith(s3_bucket.url)
     assert post.pictures.first().image.url in page
+
+
+def test_an_import_while_the_bucket_is_down_reports_the_item_it_could_not_store(
+    tmp_path, monkeypatch, settings, caplog
+):
+    """The report names the item and the bucket's failure, not a bug; the post is imported
+    with its body as it was, and none of its images half-stored."""
+    s3_media_settings(monkeypatch, settings, endpoint=unused_address(), bucket="montage-down")
+    output = _import_with_media(tmp_path)
+    assert (
+        "attachments of item 50: The image could not be stored, so nothing was saved: "
+        "bucket montage-down: Could not connect to the endpoint URL"
+    ) in output
+    post = Post.objects.get()
+    assert not post.poster and not post.pictures.exists()
+    assert "failed" not in caplog.text
 
 
 def test_the_wordpress_export_names_each_upload_by_its_bucket_address(s3_bucket):

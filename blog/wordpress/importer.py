@@ -39,6 +39,7 @@ from taggit.models import Tag
 
 from blog.feeds import post_guid
 from blog.forms import slug_is_the_sites_own
+from blog.images import ImageNotStored
 from blog.markup import clean_html
 from blog.models import POSTER, Category, Post, Video
 from blog.redirects import redirects_add
@@ -186,7 +187,7 @@ class _Import:
         try:
             with transaction.atomic():
                 step(entry)
-        except (DatabaseError, ValidationError, ValueError) as error:
+        except (DatabaseError, ValidationError, ValueError, ImageNotStored) as error:
             self.report.failed.append(f"{what}: {error}")
         except Exception as error:
             # Not foreseen: the log keeps the traceback for a bug report.
