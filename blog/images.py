@@ -157,16 +157,20 @@ def renditions_create(name, image, *, storage=default_storage):
     """
     stem, _extension = posixpath.splitext(name)
     made = {extension: [] for extension, _kind in RENDITION_FORMATS}
-    for width in RENDITION_WIDTHS:
-        if width > image.width:
-            continue
-        height = round(image.height * width / image.width)
-        resized = image.resize((width, height), Image.Resampling.LANCZOS)
-        for extension, kind in RENDITION_FORMATS:
-            path = f"renditions/{stem}-{width}.{extension}"
-            made[extension].append(
-                [storage.save(path, ContentFile(_encode(resized, kind))), width]
-            )
+    try:
+        for width in RENDITION_WIDTHS:
+            if width > image.width:
+                continue
+            height = round(image.height * width / image.width)
+            resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            for extension, kind in RENDITION_FORMATS:
+                path = f"renditions/{stem}-{width}.{extension}"
+                saved = storage.save(path, ContentFile(_encode(resized, kind)))
+                made[extension].append([saved, width])
+    except OSError:
+        # A storage failing halfway keeps none of the copies: no row will name them.
+        _files_delete(_rendition_paths(made), storage)
+        raise
     return made
 
 
@@ -277,11 +281,14 @@ def image_save_prepare(instance, slot):
         return
     if image and not image._committed:
         upright, encoded = reencode(image.file)
+        stored_now = []
         try:
             content = ContentFile(encoded)
             image.save(stored_name(image.name, content), content, save=False)
+            stored_now.append(image.name)
             renditions = renditions_create(image.name, upright, storage=image.storage)
         except OSError as error:
+            _files_delete(stored_now, image.storage)
             raise ImageNotStored(error) from error
         setattr(instance, slot.width, upright.width)
         setattr(instance, slot.height, upright.height)
@@ -304,12 +311,12 @@ def image_files_delete(name, renditions, *, storage=default_storage):
     into the request whose save has already succeeded.
     """
     paths = [name, *_rendition_paths(renditions)]
+    transaction.on_commit(lambda: _files_delete(paths, storage))
 
-    def delete():
-        for path in paths:
-            try:
-                storage.delete(path)
-            except OSError:
-                logger.exception("could not delete image file %s", path)
 
-    transaction.on_commit(delete)
+def _files_delete(paths, storage):
+    for path in paths:
+        try:
+            storage.delete(path)
+        except OSError:
+            logger.exception("could not delete image file %s", path)

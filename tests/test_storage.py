@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from blog.models import Picture, Post
 from blog.wordpress.export import export_chunks
+from montage.storage import MediaS3Storage, StorageUnavailable
 from tests.blog.admin_forms import post_form_data
 from tests.blog.images import image_bytes, image_upload
 from tests.blog.wordpress.exports import AUTHORS_AND_TERMS, export
@@ -237,3 +238,25 @@ def test_a_bucket_that_fails_on_deletion_never_fails_the_deletion(
         picture.delete()
     assert not post.pictures.exists()
     assert f"could not delete image file {picture.image.name}" in caplog.text
+
+
+def test_an_upload_that_fails_halfway_leaves_nothing_in_the_bucket(
+    client, author, s3_bucket, monkeypatch
+):
+    """The bucket stops taking files after the poster and two copies: those three go too."""
+    save = MediaS3Storage._save
+    calls = []
+
+    def failing_after_three(self, name, content):
+        calls.append(name)
+        if len(calls) > 3:
+            raise StorageUnavailable(f"bucket {self.bucket_name}: the server went away")
+        return save(self, name, content)
+
+    monkeypatch.setattr(MediaS3Storage, "_save", failing_after_three)
+    response = client.post(
+        reverse("admin:blog_post_add"), post_form_data(author, poster=image_upload())
+    )
+    assert "the server went away" in response.content.decode()
+    assert len(calls) == 4 and s3_bucket.object_names() == []
+    assert not Post.objects.exists()
