@@ -310,6 +310,7 @@ def _media_storage_from_env():
     """
     bucket = env("AWS_STORAGE_BUCKET_NAME", "")
     kind = env("MEDIA_STORAGE", "s3" if bucket else "local").strip()
+    kind = kind.lower() if kind.lower() in {"local", "s3"} else kind
     if kind == "local":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, ""
     prefix = ""

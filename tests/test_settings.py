@@ -280,6 +280,11 @@ def test_media_are_local_unless_a_bucket_is_named(monkeypatch):
     assert storage["OPTIONS"]["bucket_name"] == "montage-media"
 
 
+def test_the_storage_is_named_in_any_case(monkeypatch):
+    storage, _origin = _media_storage(monkeypatch, MEDIA_STORAGE="Local")
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
 def test_an_s3_url_names_the_bucket_and_the_folder_in_it(monkeypatch):
     storage, _origin = _media_storage(monkeypatch, MEDIA_STORAGE="s3://montage-media/blog/")
     assert storage["OPTIONS"]["bucket_name"] == "montage-media"
