@@ -41,7 +41,7 @@ def test_a_poster_uploaded_in_the_admin_lands_in_the_bucket_with_its_renditions(
     response = client.post(reverse("admin:blog_post_add"), post_form_data(author, poster=upload))
     assert response.status_code == 302, response.context["adminform"].form.errors
     post = Post.objects.get()
-    assert re.fullmatch(r"posters/\d{4}/still_\w{7}\.jpg", post.poster.name)
+    assert re.fullmatch(r"posters/\d{4}/[0-9a-f]{16}/still_\w{7}\.jpg", post.poster.name)
     assert s3_bucket.object_names() == _stored(post) and len(_stored(post)) == 7
     # Renditions are made from the upload in memory, never downloaded again.
     assert s3_server.reads() == []
