@@ -26,7 +26,13 @@ def target_key(target):
 
 def make_form_token(target):
     """A signed note of which page the form was shown on, and when."""
-    payload = {"target": target_key(target), "shown": time.time()}
+    return form_token_for(None, target_key(target))
+
+
+def form_token_for(request, key):
+    """``make_form_token`` for the target named ``key``: a page cache hole's filler
+    (``settings.PAGE_CACHE_HOLES``), so a cached page's form is shown now."""
+    payload = {"target": key, "shown": time.time()}
     return signing.dumps(payload, salt=FORM_TOKEN_SALT)
 
 
@@ -120,7 +126,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["target"] = target_key(target)
-            self.initial["token"] = make_form_token(target)
+            self.initial.setdefault("token", make_form_token(target))
 
     def clean_token(self):
         """Tampering raises ``FormTampered``; an old form asks to be sent again."""

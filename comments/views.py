@@ -36,6 +36,7 @@ from comments.forms import CommentForm, FormTampered, make_form_token, target_ke
 from comments.models import Comment
 from comments.services import Discussion, comment_submit, discussion_state
 from comments.threads import thread_page
+from page_cache.holes import hole
 
 PENDING_COOKIE = "comments_pending"
 COMMENTER_COOKIE = "comments_commenter"
@@ -299,6 +300,8 @@ def comment_section(request, *, target, approved_count=None, preview=False):
         if reply_id.isdigit() and len(reply_id) < 19:
             replying_to = Comment.objects.for_target(target).approved().filter(pk=reply_id).first()
             initial["parent"] = replying_to.pk if replying_to else None
+        # The signed timestamp is the page's own moment: a hole in a cached page.
+        initial["token"] = hole(request, "commenttoken", target_key(target))
         form = CommentForm(target=target, max_form_age=conf.max_form_age_seconds, initial=initial)
     elif form.is_bound and isinstance(form.cleaned_data.get("parent"), Comment):
         replying_to = form.cleaned_data["parent"]

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "outbox",
     "subscriptions",
     "freshness",
+    "page_cache",
 ]
 
 # What no reader page or feed shows: writes to these models leave the content version
@@ -141,6 +142,21 @@ FRESHNESS_UNSEEN_MODELS = [
 # The next moment a page changes with no write: a scheduled post falling due.
 FRESHNESS_SCHEDULE = "blog.models.next_publication"
 
+# Whole pages for readers without a cookie of their own, under the content version
+# (page_cache/middleware.py). The time only bounds what changes with no write at all
+# (comments closing after some days); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS", 600, cast=int)
+# Names the code's release in page cache keys (a commit id); empty: a digest of the code.
+MONTAGE_RELEASE = env("MONTAGE_RELEASE", "")
+# Cookies, besides the CSRF cookie, that change no page: a reader holding only these
+# shares the cached page.
+PAGE_CACHE_IGNORED_COOKIES = []
+# What a cached page fills in for each reader, by the hole's kind (page_cache/holes.py).
+PAGE_CACHE_HOLES = {
+    "csrf": "page_cache.holes.csrf_token",
+    "commenttoken": "comments.forms.form_token_for",
+}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -156,6 +172,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication, as django-axes asks: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
+    # Inside everything that sets headers per response (CSRF cookie, CSP, security):
+    # what it stores is the page alone (page_cache/middleware.py).
+    "page_cache.middleware.PageCacheMiddleware",
     # Last, so it sees a 404 first: old addresses answer 301 or 410 (blog/redirects.py).
     "blog.redirects.RedirectMiddleware",
 ]
@@ -174,6 +193,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "page_cache.context_processors.holes",
             ],
         },
     },

@@ -129,3 +129,11 @@ def run_worker(django_capture_on_commit_callbacks, monkeypatch):
             call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def without_page_cache(settings):
+    """Pages rendered on every request (the fragment caches still on): for tests of
+    what the page cache would hide, or that change code between requests as only a
+    deploy does (a deploy is a new release: page_cache.release)."""
+    settings.PAGE_CACHE_SECONDS = 0

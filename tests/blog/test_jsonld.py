@@ -339,6 +339,7 @@ def test_staff_preview_of_a_draft_carries_its_structured_data(client):
     assert posting_of(post, client)["headline"] == "Not yet"
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_comments_in_the_structured_data_cost_no_query_once_cached(
     client, django_assert_num_queries
 ):

@@ -200,6 +200,7 @@ def test_an_archive_month_only_unpublished_posts_fill_is_not_listed(client, unpu
     assert SITE + reverse("blog:archive_year", args=[year]) not in addresses
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_unpublished_posts_are_in_no_section_file_either(client, monkeypatch, unpublished):
     """Split into an index, no section file lists an unpublished post or what it alone fills."""
     monkeypatch.setattr(Section, "limit", 2)
@@ -229,6 +230,7 @@ def test_an_empty_site_lists_its_home_and_indexes(client):
     }
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_sitemap_becomes_an_index_of_section_files_past_one_files_limit(client, monkeypatch):
     """Past the per-file limit /sitemap.xml lists section files, paged with ?p=N, that
     together hold every address the single file held, none over the limit."""
@@ -243,6 +245,7 @@ def test_sitemap_becomes_an_index_of_section_files_past_one_files_limit(client, 
     assert _every_address_in_the_index(client) == whole
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_sitemap_at_exactly_the_limit_stays_one_file(client, monkeypatch):
     """As many addresses as one file may hold still make one urlset."""
     PostFactory(published_at=_at(2025, 3), tags=["Rocky"])
@@ -250,6 +253,7 @@ def test_sitemap_at_exactly_the_limit_stays_one_file(client, monkeypatch):
     assert len(_urlset(client)) == Section.limit
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_the_index_carries_each_files_last_change(client, monkeypatch):
     """Each section file in the index has the lastmod of its newest address."""
     post = PostFactory(published_at=_at(2025, 3), tags=["Rocky"])
@@ -262,6 +266,7 @@ def test_the_index_carries_each_files_last_change(client, monkeypatch):
     assert {_parsed(lastmod) for lastmod in lastmods} == {_at(2025, 5)}
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_the_index_leaves_out_empty_sections(client, monkeypatch):
     """With no tag in use yet, the index sends crawlers to no empty tag file."""
     PostFactory.create_batch(2, published_at=_at(2025, 3))
@@ -271,6 +276,7 @@ def test_the_index_leaves_out_empty_sections(client, monkeypatch):
     assert f"{SITE}{reverse('blog:sitemap_section', args=['tags'])}" not in files
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_a_new_section_is_listed_in_the_file_and_in_the_index(client, monkeypatch):
     """A section added to SECTIONS shows in the single file and, split, in the index."""
 

@@ -327,6 +327,7 @@ def test_post_page_query_count_does_not_grow_with_tracks_and_videos(
 POST_PAGE_QUERIES_CACHED = VERSION_QUERIES + 1  # the post; the rest is cached
 
 
+@pytest.mark.usefixtures("without_page_cache")
 def test_repeat_views_of_a_post_reuse_its_rendered_article(client, django_assert_num_queries):
     """A second view skips the soundtrack and thread queries: both are cached."""
     post = _post_with_soundtrack(6, 1)

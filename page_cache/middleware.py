@@ -1,0 +1,149 @@
+"""The whole-page cache for readers: a page every reader without a cookie of their own
+sees alike is rendered once per content version and then served from the cache, its
+holes (``page_cache.holes``) filled for each request.
+
+- Only GET and HEAD requests with no cookie but the CSRF cookie (and those in
+  ``settings.PAGE_CACHE_IGNORED_COOKIES``) are served from the cache or stored in it.
+  A reader with a pending comment, a remembered name, a session (staff) or any other
+  cookie gets the page rendered for them, marked never to be stored.
+- Only what a view marks ``cacheable`` is stored, and only a 200 that sets no cookie,
+  keeps the session and messages untouched, and varies on nothing but the cookie.
+- Entries are keyed by the content version (``freshness``): any write readers could see
+  moves it, so a change shows on the next view in every process; and by the release of
+  the code (``page_cache.release``), so a deploy never serves the last one's pages.
+  ``PAGE_CACHE_SECONDS`` bounds what changes with time alone (comments closing after
+  N days); 0 turns it off.
+- Pages carry a weak ETag and Last-Modified and answer 304; ``Cache-Control: private,
+  no-cache`` keeps shared caches (a proxy) from storing a page holding a reader's CSRF
+  token, and ``Vary: Cookie`` from serving it to a reader with cookies.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from freshness import version
+from page_cache.holes import COLLECTING, join, seal, split
+from page_cache.release import release
+
+# Raised when what an entry holds changes shape.
+ENTRY_VERSION = 1
+# Headers a stored page keeps; the rest are the outer middleware's to set per response.
+KEPT_HEADERS = {"content-type", "content-language", "etag", "last-modified", "x-robots-tag"}
+VARY_ALLOWED = {"cookie", "accept-encoding"}
+
+
+class CachedPage:
+    """A stored page: its text and holes, the headers it keeps, and its validators."""
+
+    def __init__(self, response, segments):
+        self.status = response.status_code
+        self.headers = {
+            name: value for name, value in response.items() if name.lower() in KEPT_HEADERS
+        }
+        self.segments = segments
+        self.charset = response.charset
+        if "ETag" not in self.headers:
+            digest = hashlib.blake2b(repr(segments).encode(), digest_size=12).hexdigest()
+            self.headers["ETag"] = f'W/"{digest}"'
+        self.headers.setdefault("Last-Modified", http_date(time.time()))
+
+    def respond(self, request):
+        headers = {name: self.headers[name] for name in ("ETag", "Last-Modified")}
+        if self._not_modified(request):
+            response = HttpResponseNotModified(headers=headers)
+        else:
+            body = join(self.segments, request).encode(self.charset)
+            response = HttpResponse(body, status=self.status, headers=self.headers)
+        _shared_headers(response)
+        return response
+
+    def _not_modified(self, request):
+        tags = request.headers.get("If-None-Match")
+        if tags is not None:
+            etag = self.headers["ETag"].removeprefix("W/")
+            return tags.strip() == "*" or etag in {
+                tag.strip().removeprefix("W/") for tag in tags.split(",")
+            }
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        modified = parse_http_date_safe(self.headers["Last-Modified"])
+        return since is not None and modified is not None and modified <= since
+
+
+def _shared_headers(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _alike_for_everyone(request):
+            response = self.get_response(request)
+            if getattr(response, "page_cacheable", False):
+                # Rendered for this reader alone: no cache, shared or private, may keep it.
+                add_never_cache_headers(response)
+            return response
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = _key(request)
+        page = cache.get(key) if seconds else None
+        if page is not None:
+            return page.respond(request)
+        setattr(request, COLLECTING, True)
+        response = self.get_response(request)
+        if response.streaming or not _is_text(response):
+            return response
+        segments = split(response.content.decode(response.charset))
+        if not (seconds and _storable(request, response)):
+            if any(not isinstance(segment, str) for segment in segments):
+                response.content = join(segments, request).encode(response.charset)
+            return response
+        page = CachedPage(response, segments)
+        cache.set(key, page, seconds)
+        return page.respond(request)
+
+
+def _alike_for_everyone(request):
+    if request.method not in {"GET", "HEAD"}:
+        return False
+    ignored = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_IGNORED_COOKIES}
+    return all(name in ignored for name in request.COOKIES)
+
+
+def _key(request):
+    # Scheme and host too: pages name their own absolute address (canonical, feeds).
+    address = request.build_absolute_uri(request.get_full_path())
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"page_cache:v{ENTRY_VERSION}:{release()}:{seal()}:{version.current()}:{digest}"
+
+
+def _is_text(response):
+    return response.get("Content-Type", "").split(";")[0].strip() in {
+        "text/html", "application/rss+xml", "application/atom+xml", "application/xml",
+        "text/xml", "text/plain", "application/json",
+    }  # fmt: skip
+
+
+def _storable(request, response):
+    if not getattr(response, "page_cacheable", False) or response.status_code != 200:
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache", "max-age=0")):
+        return False
+    varies = {part.strip().lower() for part in response.get("Vary", "").split(",") if part}
+    if not varies <= VARY_ALLOWED:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and getattr(messages, "_queued_messages", None))
