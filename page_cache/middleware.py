@@ -103,7 +103,9 @@ class PageCacheMiddleware:
         segments = split(response.content.decode(response.charset))
         if not (seconds and _storable(request, response)):
             if any(not isinstance(segment, str) for segment in segments):
+                # This reader's own values now: shared by no cache, whatever the view.
                 response.content = join(segments, request).encode(response.charset)
+                _shared_headers(response)
             return response
         page = CachedPage(response, segments)
         cache.set(key, page, seconds)
