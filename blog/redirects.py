@@ -228,6 +228,8 @@ class RedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in {"GET", "HEAD"}:
             return response
+        if "\x00" in request.path:
+            return response  # no address holds one; PostgreSQL refuses to look it up
         query_string = request.META.get("QUERY_STRING", "")
         for path in _spellings(request.path):
             answer = self.old_address_answer(request, path, query_string)

@@ -159,7 +159,9 @@ def _production_environment():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DATABASE_URL", "CACHE_URL", "TASKS_URL"))
+        if not key.startswith(
+            ("SECURE_", "DATABASE_URL", "CACHE_URL", "TASKS_URL", "DJANGO_ALLOW")
+        )
     }
     env.update(
         DEBUG="false",

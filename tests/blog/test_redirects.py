@@ -501,3 +501,9 @@ def test_a_batch_with_an_address_that_cannot_be_one_writes_nothing():
     with pytest.raises(ValidationError):
         redirects_add([("/fine/", "/posts/x/"), ("/" + "x" * 600 + "/", "/posts/x/")])
     assert not Redirect.objects.exists()
+
+
+def test_an_address_with_a_nul_character_is_not_found(client):
+    """PostgreSQL cannot hold a NUL, so the old-address lookup never asks it about one."""
+    redirect_add(old_path="/old/", new_path="/posts/new/")
+    assert client.get("/old/%00/").status_code == 404
