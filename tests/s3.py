@@ -102,14 +102,22 @@ class Bucket:
         return self.client.head_object(Bucket=self.name, Key=key)
 
 
+def s3_environment(*, endpoint, bucket):
+    """The environment an operator sets to keep uploads on ``bucket`` at ``endpoint``."""
+    return {
+        "MEDIA_STORAGE": f"s3://{bucket}",
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+    }
+
+
 def s3_media_settings(monkeypatch, settings, *, endpoint, bucket):
     """Uploads put on ``bucket`` at ``endpoint`` through the settings' own reading of
     MEDIA_STORAGE and AWS_*, as an operator would configure them."""
-    monkeypatch.setenv("MEDIA_STORAGE", f"s3://{bucket}")
-    monkeypatch.setenv("AWS_S3_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("AWS_S3_REGION_NAME", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    for name, value in s3_environment(endpoint=endpoint, bucket=bucket).items():
+        monkeypatch.setenv(name, value)
     storage, origin = _media_storage_from_env()
     settings.STORAGES = {**settings.STORAGES, "default": storage}
     settings.MONTAGE_MEDIA_ORIGIN = origin
@@ -131,20 +139,26 @@ def public_read_policy(bucket):
     )
 
 
-@pytest.fixture
-def s3_bucket(s3_server, monkeypatch, settings):
-    """A new, empty bucket on the S3 server, where this test's uploads go."""
+def bucket_create(server):
+    """A new, empty bucket on ``server`` that readers may read, as README's "Storing
+    uploads on S3" sets one up."""
     name = f"montage-{uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
-        endpoint_url=s3_server.url,
+        endpoint_url=server.url,
         region_name="us-east-1",
         aws_access_key_id=KEY,
         aws_secret_access_key=SECRET,
     )
     client.create_bucket(Bucket=name)
-    # Readers load uploads by plain URLs: the policy README's "Storing uploads on S3" gives.
     client.put_bucket_policy(Bucket=name, Policy=public_read_policy(name))
-    s3_media_settings(monkeypatch, settings, endpoint=s3_server.url, bucket=name)
+    return Bucket(client=client, name=name, url=f"{server.url}/{name}")
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch, settings):
+    """A new, empty bucket on the S3 server, where this test's uploads go."""
+    bucket = bucket_create(s3_server)
+    s3_media_settings(monkeypatch, settings, endpoint=s3_server.url, bucket=bucket.name)
     s3_server.requests.clear()
-    return Bucket(client=client, name=name, url=f"{s3_server.url}/{name}")
+    return bucket

@@ -8,9 +8,9 @@ UNSENT_INPUT_TYPES = {"submit", "button", "file", "image", "reset"}
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self, is_the_form):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.is_the_form = is_the_form
         self.inside = False
         self.values = {}
         self._textarea = None
@@ -20,7 +20,7 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
+            self.inside = self.is_the_form(attrs)
             return
         if not self.inside:
             return
@@ -63,9 +63,13 @@ class _FormReader(HTMLParser):
             self._select = None
 
 
-def form_values(html, form_id):
-    """The fields of form ``form_id`` with the values the page shows, ready to POST."""
-    reader = _FormReader(form_id)
+def form_values(html, form_id=None, *, css_class=None):
+    """The fields of form ``form_id`` (or of the form of class ``css_class``) with the
+    values the page shows, ready to POST."""
+    if css_class:
+        reader = _FormReader(lambda attrs: css_class in (attrs.get("class") or "").split())
+    else:
+        reader = _FormReader(lambda attrs: attrs.get("id") == form_id)
     reader.feed(html)
     values = {}
     for name, found in reader.values.items():

@@ -1,11 +1,24 @@
 """Ports for the servers these tests start: loopback only, from a range kept for them."""
 
+import os
 import random
+import re
 import socket
 
 import pytest
 
-PORTS = range(8600, 8700)
+
+def _ports():
+    """8600-8699, or the range MONTAGE_TEST_PORTS names ("9000-9099"): several checkouts
+    testing at once on one machine each keep to a range of their own."""
+    raw = os.environ.get("MONTAGE_TEST_PORTS", "8600-8699")
+    bounds = re.fullmatch(r"(\d+)-(\d+)", raw.strip())
+    if not bounds:
+        raise RuntimeError(f"MONTAGE_TEST_PORTS is a range such as 9000-9099, not {raw!r}.")
+    return range(int(bounds[1]), int(bounds[2]) + 1)
+
+
+PORTS = _ports()
 
 
 def free_port(taken=()):

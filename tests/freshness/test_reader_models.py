@@ -14,16 +14,14 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.apps import apps
-from django.conf import settings
 
 from freshness.triggers import watched_tables
 from tests.freshness.changes import CHANGES, WAYS
+from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -59,20 +57,8 @@ def _free_port():
 @pytest.fixture
 def database_url(tmp_path):
     """A throwaway database of the suite's own kind."""
-    suite_database = settings.DATABASES["default"]
-    if suite_database["ENGINE"].endswith("sqlite3"):
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        return
-    name = f"montage_freshness_{uuid.uuid4().hex[:12]}"
-    server = {key: suite_database[key.upper()] for key in ("host", "port", "user", "password")} | {
-        "dbname": "postgres"
-    }
-    with psycopg.connect(**{k: v for k, v in server.items() if v}, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    host = suite_database["HOST"] or "127.0.0.1"
-    yield f"postgres://{suite_database['USER']}@{host}:{suite_database['PORT'] or 5432}/{name}"
-    with psycopg.connect(**{k: v for k, v in server.items() if v}, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_database_url(tmp_path, prefix="montage_freshness") as url:
+        yield url
 
 
 def _environment(database_url, cache_url):
