@@ -1,4 +1,5 @@
-"""Ports for the servers these tests start: loopback only, from a range kept for them."""
+"""Ports for the servers these tests start: loopback only, from a range kept for them
+(``MONTAGE_TEST_PORTS=9200-9299`` moves it, for runs sharing a machine)."""
 
 import os
 import random
