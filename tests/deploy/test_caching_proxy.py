@@ -2,15 +2,23 @@
 
 gunicorn (two workers, the demo on a throwaway SQLite file) runs behind deploy/nginx.conf
 as committed (as tests/deploy/test_proxy_configs.py adapts it to a test machine), with a
-proxy cache on for every location. nginx honours the upstream's headers as it does by
-default, and stores for ten minutes whatever names no lifetime of its own
-(``proxy_cache_valid``), as a deployer wanting a fast site would write: only
-``Cache-Control`` and ``Vary`` keep a reader's page out of that cache. Each reader keeps
-their own cookies, as a browser does. Skipped where nginx is not installed.
+proxy cache on for every location, storing for ten minutes whatever names no lifetime of
+its own (``proxy_cache_valid``), as a deployer wanting a fast site would write. Each test
+runs through two such proxies in front of the same site:
+
+- one honouring every upstream header as nginx does by default: it stores no response
+  that sets a cookie, and every page holding a CSRF token sets the CSRF cookie;
+- one that stores responses setting cookies too and keys pages on their address alone
+  (``proxy_ignore_headers Set-Cookie Vary``), as CDNs that ignore ``Vary: Cookie`` do:
+  only ``Cache-Control`` keeps a reader's page out of it.
+
+Each reader keeps their own cookies, as a browser does. Skipped where nginx is not
+installed.
 """
 
 import contextlib
 import http.client
+import itertools
 import os
 import re
 import secrets
@@ -55,15 +63,23 @@ _CACHING = (
     "proxy_cache_valid 200 301 302 10m; "
     "add_header X-Cache-Status $upstream_cache_status always;\n"
 )
+PROXIES = {
+    "nginx-default": "",
+    # A stored page's cookie would then be handed to every reader served that page.
+    "nginx-ignoring-cookies": "proxy_ignore_headers Set-Cookie Vary;\n",
+}
+# Each reader comes from an address of their own, or the flood rule would refuse the
+# second comment from the proxy's one address.
+_ADDRESSES = (f"127.0.0.{number}" for number in itertools.count(2))
 
 
 class Browser:
     """One reader: their own cookies, sent back as a browser does, from their own address
     (the site reads it from nginx's X-Forwarded-For, COMMENTS_TRUSTED_PROXIES=1)."""
 
-    def __init__(self, port, address="127.0.0.1"):
+    def __init__(self, port):
         self.port = port
-        self.address = address
+        self.address = next(_ADDRESSES)
         self.cookies = {}
         self.seen = []
 
@@ -125,12 +141,14 @@ def _environment(tmp_path, staff_password):
     return env
 
 
-def _caching_nginx_config(root, port, upstream):
+def _caching_nginx_config(root, port, upstream, extra):
+    root.mkdir()
     command = _nginx_config(root, port, upstream)
     config = root / "nginx.conf"
     text = config.read_text()
     assert text.count("http { ") == 1, "the test's nginx wrapper changed: update this test"
-    config.write_text(text.replace("http { ", "http { " + _CACHING.format(cache=root / "cache")))
+    caching = _CACHING.format(cache=root / "cache") + extra
+    config.write_text(text.replace("http { ", "http { " + caching))
     return command
 
 
@@ -175,9 +193,10 @@ def staff_password():
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory, staff_password):
-    """The port of a caching nginx in front of gunicorn serving the demo, shared by this
-    module's tests: each reader in them is new, with a text of its own."""
+def proxies(tmp_path_factory, staff_password):
+    """The port of each caching nginx in ``PROXIES``, all in front of one gunicorn serving
+    the demo, shared by this module's tests: each reader in them is new, with a text of
+    their own."""
     nginx = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
     if nginx is None:
         pytest.skip("nginx is not installed")
@@ -185,22 +204,31 @@ def proxy(tmp_path_factory, staff_password):
     env = _environment(root, staff_password)
     subprocess.run([sys.executable, "-c", _PREPARE], cwd=ROOT, env=env, check=True, timeout=120)
     upstream = free_port()
-    port = free_port(taken={upstream})
-    gunicorn = [BIN / "gunicorn", "montage.wsgi", "-w", "2", "-b", f"127.0.0.1:{upstream}"]
-    nginx_log = root / "nginx.log"
-    with (
-        _running(gunicorn, upstream, root / "gunicorn.log", cwd=ROOT, env=env),
-        _running(
-            [nginx, *_caching_nginx_config(root, port, upstream)[1:]], port, nginx_log, cwd=root
-        ),
-    ):
-        yield port
-    assert "emerg" not in nginx_log.read_text(), nginx_log.read_text()
+    ports = {}
+    with contextlib.ExitStack() as running:
+        gunicorn = [BIN / "gunicorn", "montage.wsgi", "-w", "2", "-b", f"127.0.0.1:{upstream}"]
+        running.enter_context(
+            _running(gunicorn, upstream, root / "gunicorn.log", cwd=ROOT, env=env)
+        )
+        for name, extra in PROXIES.items():
+            port = ports[name] = free_port(taken={upstream, *ports.values()})
+            command = _caching_nginx_config(root / name, port, upstream, extra)
+            log = root / f"{name}.log"
+            running.enter_context(_running([nginx, *command[1:]], port, log, cwd=root / name))
+        yield ports
+    for name in PROXIES:
+        log = (root / f"{name}.log").read_text()
+        assert "emerg" not in log, log
+
+
+@pytest.fixture(params=PROXIES)
+def proxy(request, proxies):
+    return proxies[request.param]
 
 
 def _comment(browser, *, name, text, remember=False):
-    """Post a comment from the post page's form, as the reader's browser does; each
-    reader's own address and email, or the flood rule would refuse the second."""
+    """Post a comment from the post page's form, as the reader's browser does, with an
+    email of the reader's own (the flood rule counts by email too)."""
     _response, page = browser.get(POST_PATH)
     fields = dict(_FORM_FIELD.findall(page))
     fields |= {
@@ -233,7 +261,7 @@ def test_a_pending_comment_shows_to_its_author_and_never_to_a_reader_after_them(
     """The author of a pending comment sees it through the proxy; the next readers,
     with or without a cookie, get a page without it and with a CSRF token of their own."""
     text = f"Pending through the proxy {secrets.token_hex(4)}"
-    commenter = Browser(proxy, "127.0.0.2")
+    commenter = Browser(proxy)
     _comment(commenter, name="Adrian", text=text)
     _response, own_page = commenter.get(POST_PATH)
     assert text in own_page
@@ -249,7 +277,7 @@ def test_a_remembered_name_fills_only_its_readers_form(proxy):
     """A reader who ticks "remember me" finds their name in the form on their next
     visit; readers after them find an empty form."""
     name = f"Remembered {secrets.token_hex(4)}"
-    remembering = Browser(proxy, "127.0.0.3")
+    remembering = Browser(proxy)
     _comment(remembering, name=name, text="Remember me, please.", remember=True)
     # The name then shows through the remember-me cookie alone, not the comment's.
     remembering.forget("comments_pending")
@@ -265,7 +293,7 @@ def test_a_remembered_name_fills_only_its_readers_form(proxy):
 def test_what_staff_see_never_reaches_a_reader_after_them(proxy, staff_password):
     """Staff logged in see a draft with its notice, and the published post; readers
     after them get no draft, and the post with a CSRF token of their own."""
-    staff = Browser(proxy, "127.0.0.4")
+    staff = Browser(proxy)
     staff.get("/admin/login/")
     response, page = staff.post(
         "/admin/login/?next=/admin/",
@@ -300,3 +328,16 @@ def test_the_proxy_stores_what_every_reader_shares(proxy):
         Browser(proxy).get("/feed/"),
     )
     assert feed == same_feed and first.getheader("Set-Cookie") is None
+
+
+def test_a_form_page_a_reader_with_cookies_opened_reaches_no_one_else(proxy):
+    """The subscribe form, opened by a reader holding cookies of their own, is never
+    served to the next reader: each gets a CSRF token of their own."""
+    commenter = Browser(proxy)
+    _comment(commenter, name="Apollo", text=f"Subscribe me {secrets.token_hex(4)}")
+    _response, own_page = commenter.get("/subscribe/")
+    own_token = _CSRF_FIELD.search(own_page)[1]
+    pages, readers = _anonymous_pages(proxy, "/subscribe/")
+    tokens = {_CSRF_FIELD.search(page)[1] for _response, page in pages}
+    assert own_token not in tokens and len(tokens) == 3
+    _never_served_a_stored_page_with_a_token([commenter, *readers])
