@@ -34,6 +34,7 @@ import pytest
 
 from tests.deploy.ports import free_port
 from tests.deploy.test_proxy_configs import _nginx_config
+from tests.reader_pages import READER_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -70,7 +71,7 @@ PROXIES = {
 }
 # Each reader comes from an address of their own, or the flood rule would refuse the
 # second comment from the proxy's one address.
-_ADDRESSES = (f"127.0.0.{number}" for number in itertools.count(2))
+_ADDRESSES = (f"127.0.0.{number}" for number in itertools.cycle(range(2, 255)))
 
 
 class Browser:
@@ -330,14 +331,23 @@ def test_the_proxy_stores_what_every_reader_shares(proxy):
     assert feed == same_feed and first.getheader("Set-Cookie") is None
 
 
-def test_a_form_page_a_reader_with_cookies_opened_reaches_no_one_else(proxy):
-    """The subscribe form, opened by a reader holding cookies of their own, is never
-    served to the next reader: each gets a CSRF token of their own."""
-    commenter = Browser(proxy)
-    _comment(commenter, name="Apollo", text=f"Subscribe me {secrets.token_hex(4)}")
-    _response, own_page = commenter.get("/subscribe/")
-    own_token = _CSRF_FIELD.search(own_page)[1]
-    pages, readers = _anonymous_pages(proxy, "/subscribe/")
-    tokens = {_CSRF_FIELD.search(page)[1] for _response, page in pages}
-    assert own_token not in tokens and len(tokens) == 3
-    _never_served_a_stored_page_with_a_token([commenter, *readers])
+def test_no_reader_page_a_reader_with_cookies_opens_reaches_the_next_reader(proxy):
+    """Every reader page (tests/reader_pages.py), opened by a reader with a pending
+    comment and a remembered name, then by a reader without a cookie: the second gets
+    neither, nor the first one's CSRF token or cookie."""
+    name = f"Regular {secrets.token_hex(4)}"
+    regular = Browser(proxy)
+    _comment(regular, name=name, text=f"Every page {secrets.token_hex(4)}", remember=True)
+    paths = {page.path.format(year=time.strftime("%Y"), month=time.strftime("%m"))
+             for page in READER_PAGES.values()}  # fmt: skip
+    readers = []
+    for path in sorted(paths):
+        _response, own_page = regular.get(path)
+        reader = Browser(proxy)
+        readers.append(reader)
+        _response, page = reader.get(path)
+        assert name not in page, path
+        own_token, token = _CSRF_FIELD.search(own_page), _CSRF_FIELD.search(page)
+        assert not (token and own_token and token[1] == own_token[1]), path
+        assert reader.cookies.get("csrftoken") != regular.cookies["csrftoken"], path
+    _never_served_a_stored_page_with_a_token([regular, *readers])
