@@ -10,6 +10,9 @@ from site_settings.conf import site_settings
 admin.site.site_header = lazy(lambda: f"{site_settings().title} admin", str)()
 admin.site.site_title = lazy(lambda: site_settings().title, str)()
 
+# The database out of reach is a 503 with Retry-After, not a fault (montage/unavailable.py).
+handler500 = "montage.unavailable.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
