@@ -208,7 +208,9 @@ _DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresq
 def _database_from_url(url):
     """The database, from a URL for one of the two engines Montage is tested on."""
     try:
-        database = dj_database_url.parse(url, conn_max_age=60)
+        # Connections are kept a minute, and checked before each request's first query: one
+        # a PostgreSQL restart broke is replaced, not failed on (montage/unavailable.py).
+        database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError:
         # Not dj-database-url's message: it lists a dozen engines Montage never runs on.
         raise ImproperlyConfigured(
@@ -255,8 +257,9 @@ def _cache_from_url(url):
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
+        # Redis down is a miss, not an error (montage/cache.py): the site serves uncached.
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "montage.cache.DegradingRedisCache",
             "LOCATION": _redis_url_checked("CACHE_URL", url),
         }
     raise ImproperlyConfigured(
