@@ -24,6 +24,10 @@ MAX_ATTEMPTS = 6
 # Sent mail is kept this long for the author to look back on, then deleted: each row
 # holds a reader's address, which the site keeps no longer than it needs.
 SENT_MAIL_KEPT = timedelta(days=30)
+# A queued mail whose task is this long overdue never reached a worker: the broker was
+# down when it was queued, or lost its jobs restarting. The next delivery queues it again
+# (``mail_requeue_stranded``); a second task for one mail sends nothing twice.
+STRANDED_AFTER = timedelta(seconds=30)
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 RETRY_BACKOFF = 5
 
@@ -109,7 +113,28 @@ def mail_deliver(*, mail_id: int) -> bool:
     OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENT, sent_at__lt=timezone.now() - SENT_MAIL_KEPT
     ).delete()
+    mail_requeue_stranded()
     return True
+
+
+def mail_requeue_stranded() -> int:
+    """Queue again mail waiting, with no retry time, for longer than ``STRANDED_AFTER``:
+    its task was lost. Each is touched first, so the next sweep gives it as long again."""
+    now = timezone.now()
+    stranded = list(
+        OutgoingMail.objects.filter(
+            status=OutgoingMail.Status.QUEUED,
+            next_attempt_at__isnull=True,
+            updated_at__lt=now - STRANDED_AFTER,
+        ).values_list("pk", flat=True)[:100]
+    )
+    if not stranded:
+        return 0
+    OutgoingMail.objects.filter(pk__in=stranded).update(updated_at=now)
+    logger.warning("%s queued mail had no task (the queue was down): queued again", len(stranded))
+    for mail_id in stranded:
+        transaction.on_commit(partial(_enqueue, mail_id), robust=True)
+    return len(stranded)
 
 
 def _is_permanent(error):

@@ -3,12 +3,13 @@
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, send_mail
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from comments.models import Comment
 from outbox.models import OutgoingMail
-from outbox.services import mail_deliver
+from outbox.services import STRANDED_AFTER, mail_deliver, mail_requeue_stranded
 from tests.comments.helpers import comment_data, comment_endpoint
 from tests.factories import PostFactory, UserFactory
 
@@ -149,3 +150,29 @@ def test_sent_mail_is_deleted_after_thirty_days(
             send_mail("New", "Sent today.", None, ["new@example.com"])
         run_worker()
     assert sorted(OutgoingMail.objects.values_list("subject", flat=True)) == ["New", "Recent"]
+
+
+def test_mail_whose_task_was_lost_goes_out_with_the_next_delivery(
+    run_worker, database_queue, django_capture_on_commit_callbacks
+):
+    """A mail kept while the queue was down (its task never made) is not left behind:
+    the next mail delivered takes it along, and each is sent once."""
+    with django_capture_on_commit_callbacks(execute=False):
+        send_mail("Stranded", "Queued while the broker was down.", None, ["a@example.com"])
+    OutgoingMail.objects.update(updated_at=timezone.now() - STRANDED_AFTER * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("Next", "After the broker came back.", None, ["b@example.com"])
+    run_worker()
+    run_worker()
+    assert sorted(message.subject for message in mail.outbox) == ["Next", "Stranded"]
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_mail_just_queued_is_not_queued_twice(
+    run_worker, database_queue, django_capture_on_commit_callbacks
+):
+    """A mail waiting only moments for its worker keeps its one task."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("First", "Its task waits.", None, ["a@example.com"])
+    assert mail_requeue_stranded() == 0
+    assert DBTaskResult.objects.count() == 1
