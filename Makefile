@@ -14,7 +14,7 @@ INSTALLED := $(VENV)/.installed
 # Mail leaves through a task worker: the database queue's unless TASKS_URL names Redis
 # (montage/settings.py); rqworker's scheduler runs the deferred retries.
 MAIL_QUEUE := $(if $(TASKS_URL),Redis queue,database queue)
-MAIL_WORKER := $(if $(TASKS_URL),rqworker default --with-scheduler,db_worker --no-reload)
+MAIL_WORKER := $(if $(TASKS_URL),rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job,db_worker --no-reload)
 
 .PHONY: run serve test lint format bench clean
 

@@ -45,7 +45,7 @@ if [[ -n "${WEB_CONCURRENCY:-}" && ! "$WEB_CONCURRENCY" =~ ^[1-9][0-9]*$ ]]; the
 fi
 
 if [[ -n "${TASKS_URL:-}" ]]; then
-    WORKER=(rqworker default --with-scheduler) QUEUE="Redis queue"
+    WORKER=(rqworker default --with-scheduler --job-class django_tasks_rq.backend.Job) QUEUE="Redis queue"
 else
     WORKER=(db_worker --no-reload) QUEUE="database queue"
 fi
