@@ -27,7 +27,7 @@ SENT_MAIL_KEPT = timedelta(days=30)
 # A queued mail whose task is this long overdue never reached a worker: the broker was
 # down when it was queued, or lost its jobs restarting. The next delivery queues it again
 # (``mail_requeue_stranded``); a second task for one mail sends nothing twice.
-STRANDED_AFTER = timedelta(seconds=30)
+STRANDED_AFTER = timedelta(seconds=10)
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 RETRY_BACKOFF = 5
 
