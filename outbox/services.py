@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
@@ -62,9 +61,24 @@ def mail_queue(*, message: EmailMessage) -> OutgoingMail:
         subject=str(message.subject),
         message=raw,
     )
-    transaction.on_commit(partial(_enqueue, mail.pk), robust=True)
+    _enqueue_on_commit(mail.pk)
     logger.info("mail %s queued", mail.pk)
     return mail
+
+
+def _enqueue_on_commit(mail_id, run_after=None):
+    """Hand the mail to the queue once the transaction commits; a queue that is down
+    leaves it kept and queued (``mail_requeue_stranded`` comes back for it).
+
+    A named function, not a ``functools.partial``: Django logs a robust callback's
+    failure by its ``__qualname__``, which a partial lacks, so the logging itself
+    raised, after the commit, into the request that sent the mail.
+    """
+
+    def enqueue_mail():
+        _enqueue(mail_id, run_after)
+
+    transaction.on_commit(enqueue_mail, robust=True)
 
 
 def _enqueue(mail_id, run_after=None):
@@ -133,7 +147,7 @@ def mail_requeue_stranded() -> int:
     OutgoingMail.objects.filter(pk__in=stranded).update(updated_at=now)
     logger.warning("%s queued mail had no task (the queue was down): queued again", len(stranded))
     for mail_id in stranded:
-        transaction.on_commit(partial(_enqueue, mail_id), robust=True)
+        _enqueue_on_commit(mail_id)
     return len(stranded)
 
 
@@ -171,7 +185,7 @@ def _schedule_retry(mail_id, run_after):
     """Queue the next try; where tasks run at once (no deferring), the mail waits with its
     next time until the author sends it again (``mail_retry``)."""
     if deliver_mail.get_backend().supports_defer:
-        transaction.on_commit(partial(_enqueue, mail_id, run_after), robust=True)
+        _enqueue_on_commit(mail_id, run_after)
 
 
 def mail_retry(*, mails) -> int:
@@ -192,5 +206,5 @@ def mail_retry(*, mails) -> int:
         updated_at=timezone.now(),
     )
     for mail_id in retried:
-        transaction.on_commit(partial(_enqueue, mail_id), robust=True)
+        _enqueue_on_commit(mail_id)
     return len(retried)

@@ -176,3 +176,21 @@ def test_mail_just_queued_is_not_queued_twice(
         send_mail("First", "Its task waits.", None, ["a@example.com"])
     assert mail_requeue_stranded() == 0
     assert DBTaskResult.objects.count() == 1
+
+
+def test_mail_sent_while_the_queue_is_down_is_kept_and_raises_nothing(
+    database_queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker refusing the task costs the sender nothing: the mail waits, queued."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from outbox import services
+
+    def refused(mail_id, run_after=None):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(services, "_enqueue", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_mail("Kept", "Queue down.", None, ["reader@example.com"]) == 1
+    send_mail("Outside a transaction", "Queue down.", None, ["reader@example.com"])
+    assert list(OutgoingMail.objects.values_list("status", flat=True)) == ["queued", "queued"]
