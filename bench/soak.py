@@ -68,7 +68,7 @@ _CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 @dataclass
 class Answer:
-    started: float
+    finished: float  # when the answer (or the failure) came: a request waits its turn
     status: int | None  # None: no answer (connection cut or refused)
     retry_after: bool = False
     traceback: bool = False
@@ -80,6 +80,7 @@ class Log:
     readers: list = field(default_factory=list)
     comments: dict = field(default_factory=dict)  # text -> status (None: no answer)
     faults: list = field(default_factory=list)  # (name, started, ended)
+    began: float = field(default_factory=time.monotonic)
 
     def read(self, answer):
         with self.lock:
@@ -104,16 +105,15 @@ def reader(port, log, stop, number):
     while not stop.is_set():
         path = paths[turn % len(paths)]
         turn += 1
-        started = time.monotonic()
         try:
             response, body = request(port, "GET", path)
         except OSError:
-            log.read(Answer(started, None))
+            log.read(Answer(time.monotonic(), None))
             stop.wait(0.05)
             continue
         log.read(
             Answer(
-                started,
+                time.monotonic(),
                 response.status,
                 retry_after=bool(response.getheader("Retry-After")),
                 traceback="Traceback" in body,
@@ -381,15 +381,17 @@ def judge(log, texts, outbox, mails, waited_out):
         during = [
             (name, ended)
             for name, started, ended in log.faults
-            if started - 1 <= answer.started <= ended + RECOVERY_SECONDS
+            if started <= answer.finished <= ended + RECOVERY_SECONDS
         ]
         if not during:
+            moment = answer.finished - log.began
             violations.append(
-                f"a reader got {answer.status or 'no answer'} outside any fault's window"
+                f"a reader got {answer.status or 'no answer'} at {moment:.1f} s, outside any "
+                "fault's window"
             )
             continue
         name, ended = during[-1]
-        recoveries[name] = max(recoveries[name], answer.started - ended)
+        recoveries[name] = max(recoveries[name], answer.finished - ended)
     comment_statuses = collections.Counter(log.comments.values())
     for text, status in log.comments.items():
         if status == 303 and texts[text] != 1:
@@ -474,6 +476,7 @@ def soak_on(args, workdir, database):
             f"soak: {args.readers} readers, {args.commenters} commenters, {args.seconds} s "
             f"on 127.0.0.1:{args.port}"
         )
+        log.began = time.monotonic()
         try:
             for thread in [*threads, fault_thread]:
                 thread.start()
@@ -498,7 +501,7 @@ def soak_on(args, workdir, database):
     for name, value in counts.items():
         print(f"  {name}: {value}")
     for name, started, ended in log.faults:
-        print(f"  fault {name!r}: {ended - started:.1f} s")
+        print(f"  fault {name!r}: from {started - log.began:.1f} s to {ended - log.began:.1f} s")
     if violations:
         print(f"soak: {len(violations)} violations, the first ten:")
         for violation in violations[:10]:
