@@ -5,7 +5,9 @@
 
 On this machine's PostgreSQL (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379),
 loopback only: a throwaway database is created and dropped, the demo loaded, gunicorn
-started with 4 workers (deploy/gunicorn.conf.py) beside the Redis task worker. Under load
+started with 4 workers (deploy/gunicorn.conf.py) beside the Redis task worker, which is
+started again whenever it exits, as a service manager would (RQ's worker exits when it
+loses Redis; deploy/serve.sh does not restart it). Under load
 it SIGKILLs one gunicorn worker, restarts PostgreSQL, and stops Redis for 10 s, each
 once, and restores both whatever happens. Then it checks what readers and commenters
 saw and what was stored and mailed, prints the counts, and exits 1 on any violation:
@@ -328,6 +330,44 @@ def running(command, env, log_path):
             process.wait(timeout=15)
 
 
+@contextlib.contextmanager
+def supervised(command, env, log_path):
+    """``command`` started again a second after each exit, as a service manager would
+    (systemd's Restart=always): RQ's worker exits when it loses Redis. Yields the list
+    of its exit codes."""
+    exits, done = [], threading.Event()
+    current = []
+
+    def keep_running():
+        with log_path.open("a") as log:
+            while not done.is_set():
+                process = subprocess.Popen(
+                    command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+                current[:] = [process]
+                while process.poll() is None and not done.wait(0.2):
+                    pass
+                if done.is_set():
+                    break
+                exits.append(process.returncode)
+                done.wait(1)
+
+    keeper = threading.Thread(target=keep_running)
+    keeper.start()
+    try:
+        yield exits
+    finally:
+        done.set()
+        keeper.join(timeout=10)
+        for process in current:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
 def wait_serving(server, port, log_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -447,7 +487,7 @@ def soak_on(args, workdir, database):
     gunicorn = [BIN / "gunicorn", "--config", "deploy/gunicorn.conf.py"]
     with (
         running(gunicorn, env, server_log) as server,
-        running(
+        supervised(
             [
                 sys.executable,
                 "manage.py",
@@ -458,7 +498,7 @@ def soak_on(args, workdir, database):
             ],
             env,
             worker_log,
-        ),
+        ) as worker_exits,
     ):
         wait_serving(server, args.port, server_log)
         threads = [
@@ -498,6 +538,7 @@ def soak_on(args, workdir, database):
         waited_out = wait_for(lambda: set(stored(database)[1]) <= {"sent"}, args.mail_wait)
     texts, outbox = stored(database)
     violations, counts = judge(log, texts, outbox, mailed(workdir), waited_out)
+    counts["task worker restarts (exit codes)"] = worker_exits
     for name, value in counts.items():
         print(f"  {name}: {value}")
     for name, started, ended in log.faults:
