@@ -7,8 +7,8 @@
 # the environment, or a key kept in var/secret-key and this machine's own names, saying
 # so. Then the settings are checked, migrations applied, static files collected with
 # hashed names, and gunicorn (deploy/gunicorn.conf.py) started on 127.0.0.1:PORT beside
-# the task worker that sends mail; when either stops, the other is stopped. README,
-# Production, says how to put a web server with HTTPS in front.
+# the task worker that sends mail, started again if it stops; when gunicorn stops, the
+# worker is stopped. README, Production, says how to put a web server with HTTPS in front.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -66,9 +66,27 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The task worker, started again whenever it exits: RQ's exits when it loses Redis, and
+# the site must not stop with it. Each start first queues again the mail whose task the
+# outage lost.
+keep_worker() {
+    local child=""
+    trap '[[ -z "$child" ]] || kill -TERM "$child" 2>/dev/null; wait; exit 0' TERM
+    while true; do
+        "$BIN/python" manage.py requeue_mail --verbosity 0 >/dev/null 2>&1 || true
+        "$BIN/python" manage.py "${WORKER[@]}" &
+        child=$!
+        wait "$child" || true
+        echo "mail: the task worker stopped; starting it again in 2 s" >&2
+        sleep 2 &
+        child=$!
+        wait "$child" || true
+    done
+}
+
 "$BIN/gunicorn" --config deploy/gunicorn.conf.py &
 PIDS+=("$!")
-"$BIN/python" manage.py "${WORKER[@]}" &
+keep_worker &
 PIDS+=("$!")
-# Whichever stops first (a bad start, a crash) stops the other, with its exit status.
+# gunicorn stopping (a bad start, a crash) stops the worker, with gunicorn's exit status.
 wait -n

@@ -140,6 +140,22 @@ def _stop(server):
     return False
 
 
+def _task_worker_pid(group):
+    """The task worker serve.sh started, among the processes of its group."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        process_group = int(stat.rpartition(")")[2].split()[2])
+        if process_group == group and b"db_worker" in command:
+            return int(entry.name)
+    raise AssertionError("serve.sh started no task worker")
+
+
 def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_started(
     tmp_path,
 ):
@@ -178,6 +194,11 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
         assert status == 404
         assert _subscribe(site, "reader@example.com") == 200
         assert _wait_for_text(log, "To: reader@example.com"), log.read_text()
+        # The task worker dying (RQ's does when Redis goes) neither stops the site nor mail.
+        os.kill(_task_worker_pid(server.pid), signal.SIGKILL)
+        assert _wait_for_text(log, "the task worker stopped; starting it again"), log.read_text()
+        assert _subscribe(site, "second@example.com") == 200
+        assert _wait_for_text(log, "To: second@example.com"), log.read_text()
     finally:
         everything_stopped = _stop(server)
     said = log.read_text()

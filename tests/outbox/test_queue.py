@@ -1,8 +1,11 @@
 """Mail leaves through the embedded (database) queue, after the request, once."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage, send_mail
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
@@ -194,3 +197,21 @@ def test_mail_sent_while_the_queue_is_down_is_kept_and_raises_nothing(
         assert send_mail("Kept", "Queue down.", None, ["reader@example.com"]) == 1
     send_mail("Outside a transaction", "Queue down.", None, ["reader@example.com"])
     assert list(OutgoingMail.objects.values_list("status", flat=True)) == ["queued", "queued"]
+
+
+def test_requeue_mail_sends_mail_whose_task_was_lost_with_no_other_mail(
+    run_worker, database_queue, django_capture_on_commit_callbacks
+):
+    """What make serve runs as its worker starts: no later mail needed to take it along."""
+    with django_capture_on_commit_callbacks(execute=False):
+        send_mail("Stranded", "Queued while the broker was down.", None, ["a@example.com"])
+    OutgoingMail.objects.update(updated_at=timezone.now() - STRANDED_AFTER * 2)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_mail", stdout=out)
+    assert out.getvalue() == "1 mail queued again.\n"
+    run_worker()
+    assert [message.subject for message in mail.outbox] == ["Stranded"]
+    out = io.StringIO()
+    call_command("requeue_mail", stdout=out)
+    assert out.getvalue() == "No mail was stranded.\n"
