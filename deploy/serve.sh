@@ -53,6 +53,10 @@ fi
 "$BIN/python" -m montage.preflight --before-set-up
 "$BIN/python" manage.py migrate --noinput --verbosity 0
 "$BIN/python" manage.py collectstatic --noinput --verbosity 0
+has_admin='from django.contrib.auth import get_user_model
+raise SystemExit(0 if get_user_model().objects.filter(is_staff=True).exists() else 3)'
+"$BIN/python" manage.py shell --no-imports -c "$has_admin" ||
+    echo "No admin login yet: make one with '.venv/bin/python manage.py createsuperuser' in this environment."
 echo "Montage: http://127.0.0.1:$PORT/ under production settings (admin: http://127.0.0.1:$PORT/admin/)"
 echo "mail: sent by the task worker ($QUEUE), started beside the server and stopped with it"
 

@@ -13,19 +13,20 @@ holes (``page_cache.holes``) filled for each request.
   the code (``page_cache.release``), so a deploy never serves the last one's pages.
   ``PAGE_CACHE_SECONDS`` bounds what changes with time alone (comments closing after
   N days); 0 turns it off.
-- Pages carry a weak ETag and Last-Modified and answer 304; ``Cache-Control: private,
+- Pages carry a weak ETag over their stored text (feeds keep their own ETag and
+  Last-Modified, a moment the content names; a page's moment of caching would differ
+  from one worker to the next) and answer 304; ``Cache-Control: private,
   no-cache`` keeps shared caches (a proxy) from storing a page holding a reader's CSRF
   token, and ``Vary: Cookie`` from serving it to a reader with cookies.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import parse_http_date_safe
 
 from freshness import version
 from page_cache.holes import COLLECTING, join, seal, split
@@ -51,10 +52,11 @@ class CachedPage:
         if "ETag" not in self.headers:
             digest = hashlib.blake2b(repr(segments).encode(), digest_size=12).hexdigest()
             self.headers["ETag"] = f'W/"{digest}"'
-        self.headers.setdefault("Last-Modified", http_date(time.time()))
 
     def respond(self, request):
-        headers = {name: self.headers[name] for name in ("ETag", "Last-Modified")}
+        headers = {
+            name: self.headers[name] for name in ("ETag", "Last-Modified") if name in self.headers
+        }
         if self._not_modified(request):
             response = HttpResponseNotModified(headers=headers)
         else:
@@ -71,7 +73,7 @@ class CachedPage:
                 tag.strip().removeprefix("W/") for tag in tags.split(",")
             }
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        modified = parse_http_date_safe(self.headers["Last-Modified"])
+        modified = parse_http_date_safe(self.headers.get("Last-Modified", ""))
         return since is not None and modified is not None and modified <= since
 
 

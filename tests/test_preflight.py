@@ -1,4 +1,5 @@
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,19 @@ def test_a_media_root_that_cannot_be_made_stops_the_start(tmp_path):
         ImproperlyConfigured, match=r"^MEDIA_ROOT \(.*a-file/media\) cannot be made"
     ):
         _media_storage_answers(FileSystemStorage(location=tmp_path / "a-file" / "media"))
+
+
+def test_a_redis_cache_that_does_not_answer_stops_the_start_naming_cache_url(tmp_path):
+    """A Redis nobody listens for (a wrong port, say): one sentence, before any request."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    run = _preflight_run(tmp_path, CACHE_URL=f"redis://:secret@127.0.0.1:{closed_port}/1")
+    assert run.returncode != 0
+    said = run.stderr.strip()
+    assert said.startswith(
+        f"Montage cannot start: The Redis cache CACHE_URL names (127.0.0.1:{closed_port}) "
+        "does not answer:"
+    ), said
+    assert "secret" not in said
+    assert len(said.splitlines()) == 1

@@ -17,7 +17,6 @@
       iframe = document.createElement("iframe");
       iframe.title = figure.dataset.title || "Video player";
       iframe.allow = "autoplay; encrypted-media; fullscreen; picture-in-picture";
-      iframe.allowFullscreen = true;
       iframe.referrerPolicy = "strict-origin-when-cross-origin";
       frame.replaceChildren(iframe);
     }

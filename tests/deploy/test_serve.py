@@ -203,6 +203,7 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
         everything_stopped = _stop(server)
     said = log.read_text()
     assert "ALLOWED_HOSTS is not set: answering as 127.0.0.1 and localhost only" in said
+    assert "No admin login yet: make one with" in said  # a bare database has none
     assert '"GET / HTTP/1.1" 200' in said
     assert everything_stopped, "gunicorn or the task worker outlived serve.sh"
 

@@ -119,7 +119,7 @@ def test_staff_reading_a_published_post_get_their_own_page():
     assert "no-store" in staff.get(post.get_absolute_url())["Cache-Control"]
 
 
-def test_a_cached_page_answers_304_to_its_etag_and_its_date():
+def test_a_cached_page_answers_304_to_its_etag():
     post = PostFactory()
     client = Client()
     client.get(post.get_absolute_url())
@@ -128,10 +128,8 @@ def test_a_cached_page_answers_304_to_its_etag_and_its_date():
     again = client.get(post.get_absolute_url(), headers={"if-none-match": page["ETag"]})
     assert again.status_code == 304
     assert again.content == b""
-    since = client.get(
-        post.get_absolute_url(), headers={"if-modified-since": page["Last-Modified"]}
-    )
-    assert since.status_code == 304
+    # No Last-Modified of the moment it was cached: each worker's would differ.
+    assert not page.has_header("Last-Modified")
 
 
 def test_a_change_gives_the_page_a_new_etag():
@@ -234,3 +232,6 @@ def test_a_feed_from_the_cache_keeps_its_own_validators():
     assert second["ETag"] == first["ETag"]
     again = client.get(reverse("blog:feed"), headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
+    assert second["Last-Modified"] == first["Last-Modified"]
+    since = client.get(reverse("blog:feed"), headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
