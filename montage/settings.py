@@ -256,6 +256,9 @@ def _cache_from_url(url):
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    # Keeps nothing: every cached part is built on each request (bench/run.py's "no cache").
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if scheme in {"redis", "rediss"}:
         # Redis down is a miss, not an error (montage/cache.py): the site serves uncached.
         return {
@@ -263,7 +266,7 @@ def _cache_from_url(url):
             "LOCATION": _redis_url_checked("CACHE_URL", url),
         }
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with locmem://, redis:// or rediss://, not {scheme}://."
+        f"CACHE_URL must start with locmem://, redis://, rediss:// or dummy://, not {scheme}://."
         if scheme
         else f"CACHE_URL must be a URL such as redis://127.0.0.1:6379/1, not {url!r}."
     )

@@ -47,8 +47,9 @@ def test_unreadable_value_is_refused_clearly(monkeypatch):
 
 
 def test_cache_url_selects_the_backend():
-    """locmem:// and redis:// pick their backends; anything else is refused."""
+    """locmem://, redis:// and dummy:// pick their backends; anything else is refused."""
     assert "LocMemCache" in _cache_from_url("locmem://")["BACKEND"]
+    assert "DummyCache" in _cache_from_url("dummy://")["BACKEND"]
     assert _cache_from_url("redis://127.0.0.1:6379/1")["LOCATION"] == "redis://127.0.0.1:6379/1"
     with pytest.raises(ImproperlyConfigured):
         _cache_from_url("memcached://127.0.0.1")
