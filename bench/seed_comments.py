@@ -1,10 +1,11 @@
-"""Give the Rocky demo post 500 approved comments in 40 threads, up to 5 levels deep.
+"""Give the Rocky demo post N approved comments (500 unless given) in up to 40 threads,
+up to 5 levels deep.
 
 Idempotent: comments it made earlier (emails at bench.invalid) are replaced, so a rerun
-leaves the same shape. 40 top-level threads stay under the default 50 threads per
-comment page, so the post page shows all 500 at once.
+leaves the same shape; 0 removes them. 40 top-level threads stay under the default 50
+threads per comment page, so the post page shows all 500 at once.
 
-    DATABASE_URL=sqlite:///var/bench/db.sqlite3 .venv/bin/python bench/seed_comments.py
+    DATABASE_URL=sqlite:///var/bench/db.sqlite3 .venv/bin/python bench/seed_comments.py 50
 """
 
 import os
@@ -28,8 +29,8 @@ from comments.models import Comment  # noqa: E402
 from comments.text import render_comment_text  # noqa: E402
 
 SLUG = "rocky-training-in-russia-rocky-iv"
-TOTAL = 500
-THREADS = 40
+DEFAULT_TOTAL = 500
+MAX_THREADS = 40
 MAX_DEPTH = 5
 EMAIL_DOMAIN = "bench.invalid"  # RFC 2606: never a real mailbox.
 
@@ -47,11 +48,12 @@ SENTENCES = [
 ]
 
 
-def shape(rng):
-    """Each comment's parent index (always an earlier one) and depth: THREADS roots first."""
-    parents = [None] * THREADS
-    depths = [1] * THREADS
-    while len(parents) < TOTAL:
+def shape(rng, total):
+    """Each comment's parent index (always an earlier one) and depth: the roots first."""
+    threads = min(total, MAX_THREADS)
+    parents = [None] * threads
+    depths = [1] * threads
+    while len(parents) < total:
         parent = rng.randrange(len(parents))
         if depths[parent] < MAX_DEPTH:
             parents.append(parent)
@@ -59,10 +61,10 @@ def shape(rng):
     return parents, depths
 
 
-def seed():
+def seed(total):
     post = Post.objects.get(slug=SLUG)
     rng = random.Random(1976)
-    parents, depths = shape(rng)
+    parents, depths = shape(rng, total)
     content_type = ContentType.objects.get_for_model(Post)
     comments = []
     for number, parent in enumerate(parents):
@@ -89,8 +91,9 @@ def seed():
                 [c for c, d in zip(comments, depths, strict=True) if d == depth]
             )
     approved = Comment.objects.for_target(post).approved().count()
-    print(f"{post.title}: {approved} approved comments in {THREADS} threads.")
+    threads = depths.count(1)
+    print(f"{post.title}: {approved} approved comments in {threads} threads.")
 
 
 if __name__ == "__main__":
-    seed()
+    seed(int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TOTAL)
