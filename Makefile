@@ -52,8 +52,9 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The post page side by side with its ceiling (bench/run.py; docs/benchmarks.md).
 bench: $(INSTALLED)
-	bench/post_page.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles var/bench .pytest_cache .ruff_cache .hypothesis
