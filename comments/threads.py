@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dates import MONTHS
 
 from comments.models import Comment
 from freshness import version
@@ -88,6 +89,23 @@ def _walk(root, depth, children, by_id, max_depth, ordered):
         stack.extend((reply, next_depth) for reply in reversed(replies))
 
 
+def _dates(moment):
+    """``moment`` in the active time zone, as the date filter would write it with
+    ``Y-m-d\\TH:i:sO`` and ``j F Y, H:i``: the filter, 1,000 times a page of 500
+    comments, took a third of the thread's rendering."""
+    local = timezone.localtime(moment)
+    offset = local.utcoffset()
+    seconds = offset.days * 86400 + offset.seconds
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    zone = f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    machine = (
+        f"{local.year:04d}-{local.month:02d}-{local.day:02d}T{clock}:{local.second:02d}{zone}"
+    )
+    return machine, f"{local.day} {MONTHS[local.month]} {local.year:04d}, {clock}"
+
+
 def _shown(comment):
     parent = comment.reply_to
     return ShownComment(
@@ -136,6 +154,7 @@ def thread_page(target, *, page, own_pending, can_reply, conf, approved_count=No
             comment.shows_reply = (
                 can_reply and comment.is_approved and comment.depth < conf.thread_depth
             )
+            comment.datetime_attribute, comment.date_shown = _dates(comment.created_at)
         # Links carry the page's address: the thread is also shown under the comment
         # endpoint's address, on the page that answers a refused comment.
         context = {"thread": thread, "page_url": target.get_absolute_url()}

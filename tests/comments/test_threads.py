@@ -1,6 +1,8 @@
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -254,3 +256,34 @@ def test_threading_off_shows_no_reply_link(settings):
         "html"
     ]
     assert "comment__reply" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("UTC", '<time datetime="2025-03-09T07:05:09+0000">9 March 2025, 07:05</time>'),
+        # Half an hour off the hour, on the morning Newfoundland's summer time began.
+        (
+            "America/St_Johns",
+            '<time datetime="2025-03-09T04:35:09-0230">9 March 2025, 04:35</time>',
+        ),
+        ("Asia/Kolkata", '<time datetime="2025-03-09T12:35:09+0530">9 March 2025, 12:35</time>'),
+        (
+            # Behind UTC into the day before.
+            "Pacific/Honolulu",
+            '<time datetime="2025-03-08T21:05:09-1000">8 March 2025, 21:05</time>',
+        ),
+    ],
+)
+def test_comment_dates_are_shown_in_the_active_time_zone(zone, shown):
+    """A comment's date and its machine-readable datetime are in the site's time zone."""
+    post = PostFactory()
+    comment = CommentFactory(target=post)
+    moment = datetime(2025, 3, 9, 7, 5, 9, tzinfo=UTC)
+    type(comment).objects.filter(pk=comment.pk).update(created_at=moment)
+    with timezone.override(zone):
+        html = thread_page(
+            post, page=1, own_pending=[], can_reply=True, conf=discussion_settings()
+        )["html"]
+    assert shown in html
