@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from comments.addresses import client_ip
 from comments.checks import Submission
 from comments.conf import discussion_settings
+from comments.form_html import blank_form_html
 from comments.forms import CommentForm, FormTampered, make_form_token, target_key
 from comments.models import Comment
 from comments.services import Discussion, comment_submit, discussion_state
@@ -292,6 +293,7 @@ def comment_section(request, *, target, approved_count=None, preview=False):
         approved_count=approved_count,
     )
     replying_to = None
+    form_html = None
     form = None if preview else _refused_form(request, target)
     if form is None:
         initial = _remembered(request)
@@ -303,6 +305,10 @@ def comment_section(request, *, target, approved_count=None, preview=False):
         # The signed timestamp is the page's own moment: a hole in a cached page.
         initial["token"] = hole(request, "commenttoken", target_key(target))
         form = CommentForm(target=target, max_form_age=conf.max_form_age_seconds, initial=initial)
+        if is_open and "parent" not in initial and not initial["remember"]:
+            form_html = blank_form_html(
+                request, form, use_memo=bool(conf.cache_seconds) and not preview
+            )
     elif form.is_bound and isinstance(form.cleaned_data.get("parent"), Comment):
         replying_to = form.cleaned_data["parent"]
     return {
@@ -314,6 +320,8 @@ def comment_section(request, *, target, approved_count=None, preview=False):
         # The approved comments on this page, for a host's structured data (JSON-LD).
         "approved": thread["approved"],
         "form": form,
+        # The same form as HTML, when it is the blank one (``comments.form_html``).
+        "form_html": form_html,
         "is_open": is_open,
         "no_comments_because": NO_COMMENTS_BECAUSE.get(state),
         # A refused comment is shown back with its text even once comments have closed.

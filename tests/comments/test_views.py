@@ -644,3 +644,36 @@ def test_coming_back_to_the_refused_comments_address_leads_to_its_page(client, p
     assert again.status_code == 302
     assert again["Location"] == f"{post.get_absolute_url()}#respond"
     assert client.get(comment_endpoint()).status_code == 302
+
+
+def _form_values(content):
+    return dict(re.findall(r'name="(csrfmiddlewaretoken|token|target)" value="([^"]*)"', content))
+
+
+def test_every_reader_gets_tokens_of_their_own_and_they_post(post, settings):
+    """Two readers of the same page get different CSRF and form tokens, and each works."""
+    settings.COMMENTS_MIN_SECONDS_TO_POST = 0
+    settings.COMMENTS_FLOOD_SECONDS = 0  # both readers post from the test client's address
+    readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    forms = [
+        _form_values(reader.get(post.get_absolute_url()).content.decode()) for reader in readers
+    ]
+    assert forms[0]["csrfmiddlewaretoken"] != forms[1]["csrfmiddlewaretoken"]
+    assert forms[0]["token"] != forms[1]["token"]
+    for reader, form, name in zip(readers, forms, ["Apollo Creed", "Ivan Drago"], strict=True):
+        data = comment_data(post, name=name, text=f"{name} was here.", **form)
+        response = reader.post(comment_endpoint(), data)
+        assert response.status_code == 303
+    assert sorted(Comment.objects.values_list("name", flat=True)) == ["Apollo Creed", "Ivan Drago"]
+
+
+def test_each_page_shows_a_form_for_itself(client, post):
+    """The form on a second post names that post, not the first one shown."""
+    other = PostFactory(title="Rocky Balboa")
+    client.get(post.get_absolute_url())
+    form = _form_values(client.get(other.get_absolute_url()).content.decode())
+    assert form["target"] == f"blog.post:{other.pk}"
+    assert (
+        f"?on=blog.post%3A{other.pk}#respond"
+        in client.get(other.get_absolute_url()).content.decode()
+    )
