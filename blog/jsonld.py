@@ -11,12 +11,15 @@ Addresses on this site are kept as ``SitePath`` in what is cached, and made abso
 for each request: the cached parts are shared by every address the site answers at.
 """
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
 
 from blog.embeds import format_iso_duration
+from freshness import version
 from site_settings.authors import public_name
 from site_settings.conf import site_settings
 
@@ -28,8 +31,16 @@ PLACEHOLDER_POSTER = "img/poster.svg"
 _SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
+# A post page's JSON-LD text is cached as long as its other parts (blog.post_page).
+SCRIPT_CACHE_SECONDS = 24 * 3600
+
+
 class SitePath(str):
     """A path on this site, made absolute for the request that shows it."""
+
+
+class ScriptJSON(str):
+    """JSON-LD already written as ``script_json`` writes it, for ``ld_json`` to show as is."""
 
 
 def script_json(data):
@@ -259,6 +270,26 @@ def post_page_data(request, *, post, parts, comments):
         posting["comment"] = entries
     breadcrumbs = absolute(post_breadcrumbs(post), request)
     return {"@context": CONTEXT, "@graph": [posting, breadcrumbs]}
+
+
+def post_page_script(request, *, post, parts, comments):
+    """``post_page_data`` written as ``script_json``, from the cache when it was written
+    before for the same content version, post, site address and comments.
+
+    On a page of 500 comments building and writing it took some 8 ms of every view.
+    The key names every comment shown, so a reader's own pending comment, a setting
+    that pages threads otherwise, or another comment page can never share an entry
+    with a page that shows other comments.
+    """
+    shown = ",".join(str(comment.pk) for comment in comments["approved"])
+    digest = hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+    origin = request.build_absolute_uri("/")
+    key = f"blog:ld:v1:{version.current()}:{post.pk}:{comments['count']}:{digest}:{origin}"
+    text = cache.get(key)
+    if text is None:
+        text = script_json(post_page_data(request, post=post, parts=parts, comments=comments))
+        cache.set(key, text, SCRIPT_CACHE_SECONDS)
+    return ScriptJSON(text)
 
 
 def website_data(request):

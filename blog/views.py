@@ -8,7 +8,7 @@ from django.views.generic import ArchiveIndexView, ListView, MonthArchiveView, Y
 from taggit.models import Tag
 
 from blog.images import held_back_uploads
-from blog.jsonld import collection_page_data, post_page_data, website_data
+from blog.jsonld import collection_page_data, post_page_data, post_page_script, website_data
 from blog.models import PICTURE, POSTER, Category, Page, Post
 from blog.page_meta import list_page_meta, page_number, post_page_meta, static_page_meta
 from blog.post_page import (
@@ -241,7 +241,11 @@ def _post_page(request, post, parts, *, preview=None):
         "preview": preview,
         "comments": comments,
         "page_meta": post_page_meta(request, post, parts),
-        "structured_data": post_page_data(request, post=post, parts=parts, comments=comments),
+        "structured_data": (
+            post_page_script(request, post=post, parts=parts, comments=comments)
+            if preview is None and post.is_published
+            else post_page_data(request, post=post, parts=parts, comments=comments)
+        ),
     }
     response = render(request, "blog/post_detail.html", context)
     # The comment form is filled from the reader's own cookies.

@@ -3,7 +3,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
 from blog.embeds import format_iso_duration, format_timestamp
-from blog.jsonld import script_json
+from blog.jsonld import ScriptJSON, script_json
 
 register = template.Library()
 
@@ -35,4 +35,4 @@ def poster(post, sizes="100vw", loading="lazy"):
 @register.filter
 def ld_json(data):
     """JSON-LD for ``<script type="application/ld+json">``, with nothing that could end it."""
-    return mark_safe(script_json(data))
+    return mark_safe(data if isinstance(data, ScriptJSON) else script_json(data))

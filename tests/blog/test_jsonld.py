@@ -370,6 +370,30 @@ def test_a_comment_page_lists_only_its_own_comments(client):
     assert posting["commentCount"] == per_page + 1
 
 
+def test_a_comment_approved_in_bulk_shows_in_the_structured_data_at_once(client):
+    """The cached JSON-LD is not served once another comment is approved, even by update()."""
+    post = PostFactory()
+    CommentFactory(target=post, name="Apollo Creed")
+    late = CommentFactory(target=post, name="Ivan Drago", status=Comment.Status.PENDING)
+    assert [e["author"]["name"] for e in posting_of(post, client)["comment"]] == ["Apollo Creed"]
+    Comment.objects.filter(pk=late.pk).update(status=Comment.Status.APPROVED)
+    posting = posting_of(post, client)
+    assert [e["author"]["name"] for e in posting["comment"]] == ["Apollo Creed", "Ivan Drago"]
+    assert posting["commentCount"] == 2
+
+
+def test_structured_data_names_the_address_the_page_was_asked_at(client, settings):
+    """A page asked for at another of the site's names links to that name, not the first."""
+    settings.ALLOWED_HOSTS = ["testserver", "blog.example.com"]
+    post = PostFactory()
+    CommentFactory(target=post)
+    client.get(post.get_absolute_url())
+    response = client.get(post.get_absolute_url(), headers={"host": "blog.example.com"})
+    posting = graph_of(response.content)["BlogPosting"]
+    assert posting["comment"][0]["url"].startswith("http://blog.example.com/posts/")
+    assert posting["url"].startswith("http://blog.example.com/posts/")
+
+
 def test_credits_edited_show_in_the_structured_data_at_once(client):
     """A new composer is in the JSON-LD on the next view, as on the page."""
     video = VideoFactory()
