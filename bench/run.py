@@ -71,6 +71,9 @@ class Result:
     queries: dict = field(default_factory=dict)
     rss_mb: list = field(default_factory=list)
     page_bytes: int = 0
+    # The workers' CPU time (user and system) per request served: what a busy machine,
+    # which slows every process alike, changes least.
+    cpu_ms: float = 0.0
 
 
 def parse_args():
@@ -131,11 +134,30 @@ class Server:
         self.stop()
         sys.exit(f"gunicorn did not answer on {self.url}; see {log}")
 
-    def worker_rss_mb(self):
+    def workers(self):
         master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+    def worker_cpu_seconds(self):
+        """User and system time the workers have used, from /proc/<pid>/stat."""
+        ticks = 0
+        for pid in self.workers():
+            # Fields 14 and 15 (utime, stime), counted after the ")" that ends the name.
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def measure(self, seconds, result):
+        """wrk for ``seconds``, with the workers' CPU time per request."""
+        before = self.worker_cpu_seconds()
+        wrk(self.url, seconds, result)
+        if result.requests:
+            result.cpu_ms = (self.worker_cpu_seconds() - before) * 1000 / result.requests
+        return result
+
+    def worker_rss_mb(self):
         sizes = []
-        for pid in children:
+        for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text()
             kilobytes = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
             sizes.append(round(kilobytes / 1024))
@@ -276,7 +298,7 @@ class Bench:
             if database == "sqlite" and comments == 500 and self.ceiling_page is None:
                 self.ceiling_page = server.page
             warm_up = wrk(server.url, self.args.warmup, Result("warm-up"))
-            wrk(server.url, self.args.duration, result)
+            server.measure(self.args.duration, result)
             result.rss_mb = server.worker_rss_mb()
             print(line(result))
             self.results.append(result)
@@ -308,7 +330,7 @@ class Bench:
             if server.page != self.ceiling_page:
                 sys.exit("The ceiling answered other bytes than the page it was given.")
             wrk(server.url, self.args.warmup, Result("warm-up"))
-            self.ceiling = wrk(server.url, self.args.duration, Result("ceiling"))
+            self.ceiling = server.measure(self.args.duration, Result("ceiling"))
             self.ceiling.rss_mb = server.worker_rss_mb()
             self.ceiling.page_bytes = len(self.ceiling_page)
             print(line(self.ceiling))
@@ -330,7 +352,8 @@ class Bench:
 def line(result):
     return (
         f"{result.requests_per_second:8.1f} requests/s  p50 {result.p50_ms:7.1f} ms  "
-        f"p99 {result.p99_ms:7.1f} ms  {result.requests} requests  "
+        f"p99 {result.p99_ms:7.1f} ms  CPU {result.cpu_ms:.2f} ms/request  "
+        f"{result.requests} requests  "
         f"workers {result.rss_mb} MB  {result.errors or 'no errors'}"
     )
 
@@ -338,14 +361,16 @@ def line(result):
 def results_table(results, ceiling):
     rows = [
         "| database | comments | mode | requests/s | p50 | p99 | of ceiling | target | "
-        "queries cold / warm | workers' RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "CPU a request (of ceiling) | queries cold / warm | workers' RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| ceiling | 500 | one view, bytes from memory | "
         f"**{ceiling.requests_per_second:,.0f}** | {ceiling.p50_ms:.1f} ms | "
-        f"{ceiling.p99_ms:.1f} ms | 100 % | | 0 | {ceiling.rss_mb} MB |",
+        f"{ceiling.p99_ms:.1f} ms | 100 % | | {ceiling.cpu_ms:.2f} ms | 0 | "
+        f"{ceiling.rss_mb} MB |",
     ]
     for r in results:
         ratio = r.requests_per_second / ceiling.requests_per_second
+        cpu_ratio = ceiling.cpu_ms / r.cpu_ms if r.cpu_ms else 0.0
         target = TARGETS.get((r.mode, r.comments))
         verdict = ""
         if target is not None:
@@ -355,7 +380,8 @@ def results_table(results, ceiling):
         rows.append(
             f"| {database} | {r.comments} | ({r.mode}) {MODES[r.mode][0]} | "
             f"{r.requests_per_second:,.1f}{errors} | {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | "
-            f"**{ratio:.1%}** | {verdict} | {r.queries['cold']} / {r.queries['warm']} | "
+            f"**{ratio:.1%}** | {verdict} | {r.cpu_ms:.1f} ms ({cpu_ratio:.1%}) | "
+            f"{r.queries['cold']} / {r.queries['warm']} | "
             f"{r.rss_mb} MB |"
         )
     return "\n".join(rows)
