@@ -416,11 +416,17 @@ def write_doc(table, memory, args):
         if memory
         else ""
     )
+    page_cache = (
+        ""
+        if (ROOT / "page_cache").is_dir()
+        else "This checkout has no page cache (`page_cache/`) yet: mode (a) is Montage's "
+        "defaults without one, the same as (b).\n"
+    )
     block = (
         f"{MARK_START}\n"
         f"Run {now}, commit `{commit}`: `make bench`, wrk -t2 -c16 for {args.duration} s after "
         f"{args.warmup} s of warm-up, {WORKERS} gunicorn sync workers.\n"
-        f"Machine: {machine()['summary']} (at the end of the run).\n\n"
+        f"Machine: {machine()['summary']} (at the end of the run).\n{page_cache}\n"
         f"{table}\n\n{memory_line}{MARK_END}"
     )
     text = DOC.read_text()
