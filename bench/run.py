@@ -186,7 +186,9 @@ def duration_ms(text):
 
 def wrk(url, seconds, result):
     output = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
+        # A request of the uncached 500-comment page can wait seconds in the queue: wrk's
+        # default 2 s timeout would drop exactly the slow ones from the latencies.
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,
@@ -213,6 +215,7 @@ class Bench:
         self.results = []
         self.ceiling_page = None
         self.memory = None
+        self.failed = []
         self.base_env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "montage.settings",
@@ -255,11 +258,17 @@ class Bench:
     def main(self):
         print(f"== {machine()['summary']}")
         for database in self.args.databases:
-            env, drop = self.database(database)
+            # The other databases' figures are kept when one fails (a server restarted by
+            # other work on the machine): the run says so and goes on.
             try:
-                self.bench_database(database, self.base_env | env)
-            finally:
-                drop()
+                env, drop = self.database(database)
+                try:
+                    self.bench_database(database, self.base_env | env)
+                finally:
+                    drop()
+            except subprocess.CalledProcessError as error:
+                self.failed.append(f"{database}: {' '.join(map(str, error.cmd[:3]))} failed")
+                print(f"\n!! {self.failed[-1]}; going on without it", file=sys.stderr)
         self.bench_ceiling()
         self.report()
 
@@ -345,7 +354,7 @@ class Bench:
             print(f"\nWorkers' memory after {memory[0]:,} requests: {memory[1]} MB")
         if self.args.no_write:
             return
-        write_doc(table, memory, self.args)
+        write_doc(table, memory, self.args, self.failed)
         print(f"\nWritten into {DOC.relative_to(ROOT)}.")
 
 
@@ -405,7 +414,7 @@ def machine():
     return {"summary": summary}
 
 
-def write_doc(table, memory, args):
+def write_doc(table, memory, args, failed):
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
@@ -427,7 +436,9 @@ def write_doc(table, memory, args):
         f"Run {now}, commit `{commit}`: `make bench`, wrk -t2 -c16 for {args.duration} s after "
         f"{args.warmup} s of warm-up, {WORKERS} gunicorn sync workers.\n"
         f"Machine: {machine()['summary']} (at the end of the run).\n{page_cache}\n"
-        f"{table}\n\n{memory_line}{MARK_END}"
+        f"{table}\n\n{memory_line}"
+        + "".join(f"Not measured: {reason}.\n\n" for reason in failed)
+        + MARK_END
     )
     text = DOC.read_text()
     start, end = text.index(MARK_START), text.index(MARK_END) + len(MARK_END)
