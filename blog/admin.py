@@ -63,6 +63,7 @@ from blog.wordpress.admin import may_import as may_import_from_wordpress
 from blog.wordpress.export import export_chunks
 from comments.forms import plain_bounds
 from comments.models import Comment
+from freshness import version
 
 PREVIEW = "_preview"
 
@@ -242,7 +243,8 @@ class PostAdmin(VersionAdmin):
         try:
             if not self._is_preview(request):
                 return view(request, *args)
-            with uploads_held_back():
+            # Nothing the preview caches may be found once its writes are rolled back.
+            with uploads_held_back(), version.unshared():
                 try:
                     return view(request, *args)
                 except PreviewRendered as preview:

@@ -12,13 +12,13 @@ page, so a deploy, which restarts the processes, is the only change that can alt
 
 from collections import OrderedDict
 
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from comments.forms import CommentForm
+from page_cache.holes import hole
 
 # Characters neither escaping nor a token can contain or produce.
 CSRF_STAND_IN = "\x00csrf-token\x00"
@@ -40,7 +40,9 @@ def blank_form_html(request, form, *, use_memo=True):
             _rendered[key] = html
             if len(_rendered) > MAX_PAGES:
                 _rendered.popitem(last=False)
-    html = html.replace(CSRF_STAND_IN, get_token(request), 1)
+    # A hole, as the form token already is: a page rendered for the page cache keeps its
+    # marker, to be filled for each reader (page_cache.holes).
+    html = html.replace(CSRF_STAND_IN, hole(request, "csrf"), 1)
     return mark_safe(html.replace(FORM_TOKEN_STAND_IN, form.initial["token"], 1))
 
 

@@ -9,6 +9,7 @@ process and every machine agree whatever the cache backend; read once per reques
 
 import contextlib
 import contextvars
+import uuid
 import zlib
 from datetime import UTC, datetime
 
@@ -41,6 +42,19 @@ def current():
 def held():
     """Read the version at most once inside this block, as a request does."""
     token = _memo.set([])
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+@contextlib.contextmanager
+def unshared():
+    """A version of this block's own, never read again: for writes that will be rolled
+    back (the admin's preview). Read from the database, the version would go back to a
+    value the next real write reaches again, and what was cached under it meanwhile,
+    unsaved changes included, would be served."""
+    token = _memo.set([f"unshared-{uuid.uuid4().hex}"])
     try:
         yield
     finally:

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -14,6 +15,7 @@ from tests.blog.admin_forms import form_values, post_form_data
 from tests.blog.images import image_bytes, image_upload
 from tests.factories import (
     CommentFactory,
+    PageFactory,
     PostFactory,
     PostTrackFactory,
     TrackFactory,
@@ -168,3 +170,21 @@ def test_preview_is_for_staff_only(client):
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
     assert not Post.objects.filter(slug="rocky-training-in-russia").exists()
+
+
+def test_what_a_preview_cached_never_reaches_readers(client, author):
+    """The preview renders unsaved changes inside writes that roll back, under the
+    content version the request began with, or as it moved meanwhile. Nothing it caches
+    (the menu holding the unsaved title) may be what readers see, before or after the
+    same form is saved for real (which moves the version as far as the preview did)."""
+    page = PageFactory(author=author, title="About", slug="about", in_menu=True)
+    url = reverse("admin:blog_page_change", args=[page.pk])
+    data = form_values(client.get(url).content.decode(), "page_form")
+    preview = client.post(url, {**data, "title": "Unsaved title", "_preview": "Preview"})
+    assert "Unsaved title" in preview.content.decode()
+    reader = Client()
+    assert "Unsaved title" not in reader.get("/").content.decode()
+    assert client.post(url, {**data, "title": "Saved title"}).status_code == 302
+    home = reader.get("/").content.decode()
+    assert "Saved title" in home
+    assert "Unsaved title" not in home
