@@ -26,8 +26,9 @@ def test_a_new_track_and_album_are_added_from_the_soundtrack_row(
     popup.locator("#id_album").locator("xpath=..").locator(".select2-selection").click()
     popup.locator(".select2-search__field").fill("Rocky IV")
     popup.locator(".select2-results__option", has_text="Original Motion Picture").click()
-    popup.get_by_role("button", name="Save", exact=True).click()
-    popup.wait_for_event("close")
+    # Listening before the click: a popup that closes before the wait begins is no hang.
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.locator("#select2-id_soundtrack-0-track-container")).to_have_text("War")
     page.get_by_role("button", name="Save", exact=True).click()
