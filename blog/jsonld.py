@@ -11,7 +11,6 @@ Addresses on this site are kept as ``SitePath`` in what is cached, and made abso
 for each request: the cached parts are shared by every address the site answers at.
 """
 
-import hashlib
 import json
 
 from django.core.cache import cache
@@ -281,10 +280,9 @@ def post_page_script(request, *, post, parts, comments):
     that pages threads otherwise, or another comment page can never share an entry
     with a page that shows other comments.
     """
-    shown = ",".join(str(comment.pk) for comment in comments["approved"])
-    digest = hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+    shown = comments["approved_key"]
     origin = request.build_absolute_uri("/")
-    key = f"blog:ld:v1:{version.current()}:{post.pk}:{comments['count']}:{digest}:{origin}"
+    key = f"blog:ld:v2:{version.current()}:{post.pk}:{comments['count']}:{shown}:{origin}"
     text = cache.get(key)
     if text is None:
         text = script_json(post_page_data(request, post=post, parts=parts, comments=comments))

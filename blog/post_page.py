@@ -1,8 +1,10 @@
 """The parts of a post page, and how they are cached.
 
-A post page is the post's header (read on every view), the parts every reader sees
-alike (the rendered article, related posts, previous and next: cached), and the
-comment section (``comments.views``). The cached parts, and the menu of pages, are
+A post page is the post's header, the parts every reader sees alike (the rendered
+article, related posts, previous and next), and the comment section
+(``comments.views``). A published post's header is cached with its parts, so a view
+of it builds no query but the content version's; a draft, which only staff see, is
+read and built on every view. The cached parts, and the menu of pages, are
 keyed by the content version (``freshness``), which every write to what readers see
 moves and a scheduled post falling due changes: read from the database, so every
 process agrees on it whatever the cache backend (a local-memory cache is per process).
@@ -24,7 +26,7 @@ RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
 # Raised when the cached parts' markup changes, so no page cached before a deploy is
 # served with markup the new stylesheet and script do not expect.
-PARTS_VERSION = 4
+PARTS_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ def menu_pages():
     return menu
 
 
-def cached_parts(slug):
+def cached_post_page(slug):
+    """The published post ``slug`` and its parts, as ``(post, parts)``, from the cache;
+    None when they are not there (not viewed since the last change, or not published)."""
     return cache.get(_parts_key(slug))
 
 
@@ -83,13 +87,15 @@ def _neighbour(published, *, before):
 
 
 def post_page_queryset(user):
-    """The post with its author, category, approved comment count and neighbours: one
-    query for a page whose parts are cached."""
+    """The post with its author, category, approved comment count and neighbours, in
+    one query."""
     published = Post.objects.published()
     previous, following = _neighbour(published, before=True), _neighbour(published, before=False)
     return (
         Post.objects.visible_to(user)
         .select_related("author", "category")
+        # Cached with the parts: the author's password hash is never stored there.
+        .defer("author__password")
         .annotate(
             comment_count=Comment.objects.approved_count_for(Post),
             previous_title=previous["title"],
@@ -190,7 +196,9 @@ def build_parts(post):
 
 
 def render_parts(post):
-    """Work out the parts and cache them under the content version."""
+    """Work out the parts; a published post's are cached with it, under the content
+    version, for ``cached_post_page()``."""
     parts = build_parts(post)
-    cache.set(_parts_key(post.slug), parts, PARTS_CACHE_SECONDS)
+    if post.is_published:
+        cache.set(_parts_key(post.slug), (post, parts), PARTS_CACHE_SECONDS)
     return parts

@@ -13,7 +13,7 @@ from blog.models import PICTURE, POSTER, Category, Page, Post
 from blog.page_meta import list_page_meta, page_number, post_page_meta, static_page_meta
 from blog.post_page import (
     build_parts,
-    cached_parts,
+    cached_post_page,
     post_page_queryset,
     render_parts,
 )
@@ -209,8 +209,12 @@ class TagIndex(ListView):
 def post_detail(request, slug):
     """The post page. Its comment form posts to ``comments:post``, which renders this
     view again, with the refused form, when a comment is not taken."""
-    post = get_object_or_404(post_page_queryset(request.user), slug=slug)
-    parts = cached_parts(slug) or render_parts(post)
+    cached = cached_post_page(slug)
+    if cached is None:
+        post = get_object_or_404(post_page_queryset(request.user), slug=slug)
+        parts = render_parts(post)
+    else:
+        post, parts = cached
     return _post_page(request, post, parts)
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.functional import SimpleLazyObject
 
 from comments.models import Comment
 from freshness import version
@@ -15,8 +16,9 @@ from freshness import version
 # Phones stop indenting replies past this depth and name the parent instead (LOOK.md).
 INDENTED_DEPTH_ON_PHONES = 3
 # Raised when what a cached thread holds changes, so no entry cached before a deploy
-# is read as the new shape (3: keyed by the content version).
-THREAD_CACHE_VERSION = 3
+# is read as the new shape (3: keyed by the content version; 4: the approved comments'
+# key instead of the comments).
+THREAD_CACHE_VERSION = 4
 
 
 @dataclass
@@ -139,16 +141,24 @@ def thread_page(target, *, page, own_pending, can_reply, conf, approved_count=No
     whatever the cache backend (a local-memory cache is per process).
     ``approved_count`` is the number of approved comments, when the caller read it along
     with the target; it keeps odd page numbers from filling the cache.
+
+    ``approved`` is the page's approved comments (``ShownComment``), for a host's
+    structured data, and ``approved_key`` names them, for a host caching what it makes of
+    them. A cached page holds only the key: the comments are read again only if a host
+    asks for them.
     """
     comments = Comment.objects.for_target(target)
 
-    def render():
+    def arranged():
         rows = list(
             comments.visible_to(own_pending)
             .defer("email", "ip_address", "user_agent", "user_id")
             .order_by("created_at", "id")
         )
-        thread = build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
+        return build_thread(rows, max_depth=conf.thread_depth, per_page=conf.per_page, page=page)
+
+    def render():
+        thread = arranged()
         for comment in thread.comments:
             # At the depth limit a reply could only be shown beside its parent, not under it.
             comment.shows_reply = (
@@ -158,18 +168,19 @@ def thread_page(target, *, page, own_pending, can_reply, conf, approved_count=No
         # Links carry the page's address: the thread is also shown under the comment
         # endpoint's address, on the page that answers a refused comment.
         context = {"thread": thread, "page_url": target.get_absolute_url()}
-        html = render_to_string("comments/_thread.html", context)
+        approved = _approved(thread)
         shown = {
-            "html": html,
+            "html": render_to_string("comments/_thread.html", context),
             "count": thread.count,
             "page": thread.page,
             "pages": thread.pages,
-            "approved": [_shown(comment) for comment in thread.comments if comment.is_approved],
+            "approved_key": _approved_key(approved),
         }
-        return shown
+        return shown, approved
 
     if own_pending or not conf.cache_seconds:
-        return render()
+        shown, approved = render()
+        return shown | {"approved": approved}
     if approved_count is None:
         approved_count = comments.approved().count()
     # No more pages than comments allow, so odd ?cpage= values cannot fill the cache.
@@ -177,6 +188,16 @@ def thread_page(target, *, page, own_pending, can_reply, conf, approved_count=No
     key = _cache_key(target, page, can_reply, conf)
     shown = cache.get(key)
     if shown is None:
-        shown = render()
+        shown, approved = render()
         cache.set(key, shown, conf.cache_seconds)
-    return shown
+        return shown | {"approved": approved}
+    return shown | {"approved": SimpleLazyObject(lambda: _approved(arranged()))}
+
+
+def _approved(thread):
+    return [_shown(comment) for comment in thread.comments if comment.is_approved]
+
+
+def _approved_key(approved):
+    shown = ",".join(str(comment.pk) for comment in approved)
+    return hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()

@@ -317,8 +317,10 @@ def comment_section(request, *, target, approved_count=None, preview=False):
         "count": thread["count"],
         "page": thread["page"],
         "pages": range(1, thread["pages"] + 1) if thread["pages"] > 1 else None,
-        # The approved comments on this page, for a host's structured data (JSON-LD).
+        # The approved comments on this page, for a host's structured data (JSON-LD),
+        # and a key naming them (``comments.threads.thread_page``).
         "approved": thread["approved"],
+        "approved_key": thread["approved_key"],
         "form": form,
         # The same form as HTML, when it is the blank one (``comments.form_html``).
         "form_html": form_html,

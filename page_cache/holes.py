@@ -29,7 +29,8 @@ def seal():
 
 @cache
 def _marker_pattern():
-    return re.compile(rf"mh-{seal()}-([a-z]+)-([A-Za-z0-9.:_]*)-hm")
+    # Over the response's bytes: a marker is ASCII in every charset a page is sent in.
+    return re.compile(rf"mh-{seal()}-([a-z]+)-([A-Za-z0-9.:_]*)-hm".encode())
 
 
 def collecting(request):
@@ -51,19 +52,22 @@ def fill(request, kind, argument):
     return import_string(settings.PAGE_CACHE_HOLES[kind])(request, argument)
 
 
-def split(text):
-    """``text`` as a list of strings and ``(kind, argument)`` holes, in order."""
-    parts = _marker_pattern().split(text)
+def split(content):
+    """A response's ``content`` as a list of bytes and ``(kind, argument)`` holes, in
+    order: kept as bytes, a cached page is sent without encoding its text again."""
+    parts = _marker_pattern().split(content)
     segments = [parts[0]]
     for index in range(1, len(parts), 3):
-        segments += [(parts[index], parts[index + 1]), parts[index + 2]]
-    return [segment for segment in segments if segment != ""]
+        hole = (parts[index].decode(), parts[index + 1].decode())
+        segments += [hole, parts[index + 2]]
+    return [segment for segment in segments if segment != b""]
 
 
-def join(segments, request):
-    """The page for ``request``: each hole filled in."""
-    return "".join(
-        segment if isinstance(segment, str) else fill(request, *segment) for segment in segments
+def join(segments, request, charset):
+    """The page for ``request``, as bytes in ``charset``: each hole filled in."""
+    return b"".join(
+        segment if isinstance(segment, bytes) else fill(request, *segment).encode(charset)
+        for segment in segments
     )
 
 

@@ -60,7 +60,7 @@ class CachedPage:
         if self._not_modified(request):
             response = HttpResponseNotModified(headers=headers)
         else:
-            body = join(self.segments, request).encode(self.charset)
+            body = join(self.segments, request, self.charset)
             response = HttpResponse(body, status=self.status, headers=self.headers)
         _shared_headers(response)
         return response
@@ -94,19 +94,22 @@ class PageCacheMiddleware:
                 add_never_cache_headers(response)
             return response
         seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds:
+            # Off: the holes are filled as the page is rendered, as without this middleware.
+            return self.get_response(request)
         key = _key(request)
-        page = cache.get(key) if seconds else None
+        page = cache.get(key)
         if page is not None:
             return page.respond(request)
         setattr(request, COLLECTING, True)
         response = self.get_response(request)
         if response.streaming or not _is_text(response):
             return response
-        segments = split(response.content.decode(response.charset))
-        if not (seconds and _storable(request, response)):
-            if any(not isinstance(segment, str) for segment in segments):
+        segments = split(response.content)
+        if not _storable(request, response):
+            if any(not isinstance(segment, bytes) for segment in segments):
                 # This reader's own values now: shared by no cache, whatever the view.
-                response.content = join(segments, request).encode(response.charset)
+                response.content = join(segments, request, response.charset)
                 _shared_headers(response)
             return response
         page = CachedPage(response, segments)
