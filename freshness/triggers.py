@@ -10,8 +10,10 @@ costs a cache entry, never a stale page.
 - PostgreSQL: one statement trigger per table, after insert, update, delete and
   truncate, so a bulk write moves the version once.
 
-Both upsert the one ``ContentVersion`` row, starting from a random value: a flushed or
-recreated database never counts again through versions a shared cache still holds.
+Both upsert the one ``ContentVersion`` row with a new random value, never a count: a
+write rolled back (an admin preview, a failed save, a test) leaves a version that no
+later write reaches again, so nothing cached under it is ever found; nor does a flushed
+or recreated database come back through versions a shared cache still holds.
 """
 
 import secrets
@@ -24,6 +26,8 @@ from freshness.models import ContentVersion
 
 TRIGGER_PREFIX = "freshness_bump"
 POSTGRES_FUNCTION = "freshness_bump"
+# Versions are drawn below 2**62: SQLite's abs() overflows on the least 64-bit integer.
+VERSION_SPACE = 2**62
 
 
 def watched_tables():
@@ -54,7 +58,7 @@ def install(using="default", **kwargs):
     with connection.cursor() as cursor:
         installer(cursor, connection, wanted)
     ContentVersion.objects.using(using).get_or_create(
-        pk=ContentVersion.SINGLETON_PK, defaults={"value": secrets.randbelow(10**12)}
+        pk=ContentVersion.SINGLETON_PK, defaults={"value": secrets.randbelow(VERSION_SPACE)}
     )
 
 
@@ -64,29 +68,33 @@ def _version_table(connection):
 
 def _sqlite(cursor, connection, wanted):
     quote = connection.ops.quote_name
+    drawn = f"abs(random() % {VERSION_SPACE})"
     upsert = (
         f"INSERT INTO {_version_table(connection)} (id, value) "
-        f"VALUES ({ContentVersion.SINGLETON_PK}, abs(random() % 1000000000000)) "
-        "ON CONFLICT (id) DO UPDATE SET value = value + 1;"
+        f"VALUES ({ContentVersion.SINGLETON_PK}, {drawn}) "
+        f"ON CONFLICT (id) DO UPDATE SET value = {drawn};"
     )
     cursor.execute(
-        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
         [f"{TRIGGER_PREFIX}%"],
     )
-    present = {name: table for name, table in cursor.fetchall()}
-    expected = {
-        f"{TRIGGER_PREFIX}_{event.lower()}_{table}": (table, event)
-        for table in wanted
-        for event in ("INSERT", "UPDATE", "DELETE")
-    }
-    for name in present.keys() - expected.keys():
+    present = dict(cursor.fetchall())
+    expected = {}
+    for table in wanted:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = f"{TRIGGER_PREFIX}_{event.lower()}_{table}"
+            expected[name] = (
+                f"CREATE TRIGGER {quote(name)} AFTER {event} ON {quote(table)} "
+                f"FOR EACH ROW BEGIN {upsert} END"
+            )
+    # A trigger whose text differs is an older release's: it is made again.
+    for name in present.keys() - expected.keys() | {
+        name for name in present.keys() & expected.keys() if present[name] != expected[name]
+    }:
         cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
+        present.pop(name)
     for name in expected.keys() - present.keys():
-        table, event = expected[name]
-        cursor.execute(
-            f"CREATE TRIGGER {quote(name)} AFTER {event} ON {quote(table)} "
-            f"FOR EACH ROW BEGIN {upsert} END"
-        )
+        cursor.execute(expected[name])
 
 
 def _postgresql(cursor, connection, wanted):
@@ -95,8 +103,8 @@ def _postgresql(cursor, connection, wanted):
     cursor.execute(
         f"CREATE OR REPLACE FUNCTION {POSTGRES_FUNCTION}() RETURNS trigger AS $$ BEGIN "
         f"INSERT INTO {version} (id, value) "
-        f"VALUES ({ContentVersion.SINGLETON_PK}, floor(random() * 1e12)::bigint) "
-        f"ON CONFLICT (id) DO UPDATE SET value = {version}.value + 1; "
+        f"VALUES ({ContentVersion.SINGLETON_PK}, floor(random() * {VERSION_SPACE})::bigint) "
+        f"ON CONFLICT (id) DO UPDATE SET value = floor(random() * {VERSION_SPACE})::bigint; "
         "RETURN NULL; END $$ LANGUAGE plpgsql"
     )
     cursor.execute(

@@ -72,8 +72,11 @@ class CachedPage:
             return tags.strip() == "*" or etag in {
                 tag.strip().removeprefix("W/") for tag in tags.split(",")
             }
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        modified = parse_http_date_safe(self.headers.get("Last-Modified", ""))
+        since = request.headers.get("If-Modified-Since")
+        if since is None or "Last-Modified" not in self.headers:
+            return False
+        since = parse_http_date_safe(since)
+        modified = parse_http_date_safe(self.headers["Last-Modified"])
         return since is not None and modified is not None and modified <= since
 
 

@@ -8,7 +8,6 @@ under the content version (``freshness``), which saving it moves: every process 
 change at once, whatever the cache backend.
 """
 
-import contextvars
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -38,27 +37,18 @@ FROM_SETTINGS = {
 }
 
 
-# The settings worked out in this request, with what they were worked out from: a post
-# page asks five times. Kept only while a request runs (``begin_request``), as the
-# content version is, so a write no request has seen yet is never hidden.
-_memo = contextvars.ContextVar("site_settings_memo", default=None)
-
-
-def begin_request(**kwargs):
-    _memo.set({})
-
-
-def end_request(**kwargs):
-    _memo.set(None)
+# The settings last worked out in this process, with what they were worked out from: a
+# post page asks five times, and every request once. The content version names the row
+# as it is in the database, so one kept under it is never stale in any process.
+_last = {}
 
 
 def site_settings() -> SiteConfig:
     """The settings in force: the author's saved row, else the project's settings."""
     current = version.current()
     project = project_settings()
-    memo = _memo.get()
-    if memo is not None and memo.get("from") == (current, project):
-        return memo["config"]
+    if _last.get("from") == (current, project):
+        return _last["config"]
     key = f"{SETTINGS_CACHE_KEY}:{current}"
     values = cache.get(key)
     if values is None:
@@ -66,8 +56,7 @@ def site_settings() -> SiteConfig:
         values = row.as_values() if row else {}
         cache.set(key, values, SETTINGS_CACHE_SECONDS)
     config = replace(project, **values)
-    if memo is not None:
-        memo.update({"from": (current, project), "config": config})
+    _last.update({"from": (current, project), "config": config})
     return config
 
 

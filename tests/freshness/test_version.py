@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
 from blog.models import Category, Post, Redirect
 from freshness import triggers, version
+from freshness.models import ContentVersion
 from tests.factories import CategoryFactory, PostFactory, ScheduledFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +48,33 @@ def test_raw_sql_moves_it_too():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="statement triggers: PostgreSQL")
 def test_on_postgresql_a_bulk_write_moves_it_once():
-    value = int(version.current().split(".")[0])
+    def version_row_writes():
+        # Updates of the row in this transaction (each test runs in one).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_xact_tuples_updated(%s::regclass)",
+                [ContentVersion._meta.db_table],
+            )
+            return cursor.fetchone()[0]
+
+    before = version_row_writes()
     Category.objects.bulk_create([Category(name=f"C{n}", slug=f"c-{n}") for n in range(50)])
-    assert int(version.current().split(".")[0]) == value + 1
+    assert version_row_writes() == before + 1
+
+
+def test_a_rolled_back_write_leaves_a_version_no_later_write_reaches():
+    """What was cached while a write that rolled back was in flight is never found."""
+    started = version.current()
+    try:
+        with transaction.atomic():
+            PostFactory(title="Never saved")
+            rolled_back = version.current()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert version.current() == started
+    PostFactory(title="Saved")
+    assert version.current() not in {started, rolled_back}
 
 
 def test_a_write_no_reader_sees_leaves_it_alone():
@@ -85,6 +110,29 @@ def test_installing_twice_changes_nothing():
     triggers.install()
     triggers.install()
     assert _moves(lambda: CategoryFactory())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="row triggers: SQLite")
+def test_an_older_releases_trigger_is_made_again_on_migrate():
+    """A database first migrated when the version counted up gets the random version."""
+    name = f"{triggers.TRIGGER_PREFIX}_insert_{Category._meta.db_table}"
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute(
+            f'CREATE TRIGGER "{name}" AFTER INSERT ON "{Category._meta.db_table}" '
+            f"FOR EACH ROW BEGIN UPDATE {table} SET value = value + 1; END"
+        )
+    triggers.install()
+    started = version.current()
+    try:
+        with transaction.atomic():
+            CategoryFactory()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    CategoryFactory()
+    assert version.current() != f"{int(started.split('.')[0]) + 1}.{started.split('.')[1]}"
 
 
 def test_within_a_request_it_is_read_once(django_assert_num_queries):
