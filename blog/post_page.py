@@ -21,12 +21,13 @@ from blog.jsonld import post_posting
 from blog.models import Credit, Page, Post
 from comments.models import Comment
 from freshness import version
+from page_cache.fragments import Fragment
 
 RELATED_POSTS = 3
 PARTS_CACHE_SECONDS = 24 * 3600
 # Raised when the cached parts' markup changes, so no page cached before a deploy is
 # served with markup the new stylesheet and script do not expect.
-PARTS_VERSION = 5
+PARTS_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class PostRef:
 
 @dataclass(frozen=True)
 class PostPageParts:
-    article_html: str
+    article_html: Fragment
     related: list[PostRef]
     previous: PostRef | None
     next: PostRef | None
@@ -182,7 +183,7 @@ def build_parts(post):
 
     article = _article_context(post)
     parts = PostPageParts(
-        article_html=render_to_string("blog/_post_article.html", article),
+        article_html=Fragment(render_to_string("blog/_post_article.html", article)),
         related=[
             PostRef(other.title, other.get_absolute_url(), other.published_at)
             for other in related_posts(post)

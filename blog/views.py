@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.dateformat import format as date_format
@@ -19,6 +19,7 @@ from blog.post_page import (
 )
 from comments.models import Comment
 from comments.views import comment_section
+from page_cache import fragments
 from site_settings.conf import site_settings
 
 
@@ -251,7 +252,7 @@ def _post_page(request, post, parts, *, preview=None):
             else post_page_data(request, post=post, parts=parts, comments=comments)
         ),
     }
-    response = render(request, "blog/post_detail.html", context)
+    response = fragments.render(request, "blog/post_detail.html", context)
     # The comment form is filled from the reader's own cookies.
     patch_vary_headers(response, ["Cookie"])
     if preview is not None or not post.is_published:
@@ -297,7 +298,7 @@ def _page_response(request, page, *, preview=None):
         "shows_comments": page.comments_enabled or comments["count"] > 0,
         "page_meta": static_page_meta(request, page),
     }
-    response = render(request, "blog/page_detail.html", context)
+    response = fragments.render(request, "blog/page_detail.html", context)
     patch_vary_headers(response, ["Cookie"])
     if preview is not None or not page.is_published:
         add_never_cache_headers(response)
