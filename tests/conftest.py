@@ -11,8 +11,9 @@ from rq.timeouts import TimerDeathPenalty
 
 from tests.factories import UserFactory
 
-# The S3 server and bucket fixtures (s3_server, s3_bucket), for the storage tests.
-pytest_plugins = ["tests.s3"]
+# The S3 server and bucket fixtures (s3_server, s3_bucket), for the storage tests; the
+# migrated databases the tests' own servers start from (database_templates).
+pytest_plugins = ["tests.s3", "tests.throwaway_database"]
 
 # How fast Hypothesis draws examples depends on the machine's load (two pytest workers,
 # CI's other jobs), not on Montage: timing health checks and deadlines would make the

@@ -1,10 +1,10 @@
 """Comments posted at the same moment, through gunicorn, on SQLite.
 
-Runs the real stack in subprocesses (migrate, load_demo, gunicorn with several sync
-workers) on a throwaway SQLite file, so several processes really compete for the write
-lock; the settings' WAL mode, IMMEDIATE transactions and busy timeout must make every
-writer wait its turn rather than fail, and the flood rule must count what every worker
-and every server took.
+Runs the real stack in subprocesses (gunicorn with several sync workers) on a copy of the
+session's SQLite demo database (tests/throwaway_database.py), so several processes really
+compete for the write lock; the settings' WAL mode, IMMEDIATE transactions and busy
+timeout must make every writer wait its turn rather than fail, and the flood rule must
+count what every worker and every server took.
 """
 
 import contextlib
@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,11 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+import pytest
+
+from tests.servers import free_port, serving, started, wait_until_answering
+from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -29,7 +33,6 @@ READERS = 20
 WORKERS = 4
 MIN_SECONDS_TO_POST = 1
 NETWORK_TIMEOUT = 30
-STARTUP_TIMEOUT = 20
 
 _TOKEN = re.compile(r'name="token" value="([^"]+)"')
 _TARGET = re.compile(r'name="target" value="([^"]+)"')
@@ -37,17 +40,9 @@ _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 
 
-def _environment(tmp_path):
-    # Production serves static files through a manifest that collectstatic writes, and
-    # STATIC_ROOT is fixed in the checkout: this wrapper points it at the temp dir.
-    static_root = tmp_path / "static"
-    (tmp_path / "concurrency_settings.py").write_text(
-        f"from montage.settings import *  # noqa: F403\nSTATIC_ROOT = {str(static_root)!r}\n"
-    )
+def _environment(**changes):
     env = os.environ.copy()
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
         CACHE_URL="locmem://",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -56,36 +51,35 @@ def _environment(tmp_path):
         COMMENTS_MIN_SECONDS_TO_POST=str(MIN_SECONDS_TO_POST),
         # Moderators are emailed about each pending comment; keep it off the terminal.
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        DJANGO_SETTINGS_MODULE="concurrency_settings",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")])),
+        DJANGO_SETTINGS_MODULE="montage.settings",
+        **changes,
     )
     return env
 
 
-def _manage(env, *args):
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production serves static files through a manifest that collectstatic writes: one
+    collection for the module's servers, which only read it."""
+    static_root = tmp_path_factory.mktemp("concurrency-static")
     subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, env=_environment(STATIC_ROOT=str(static_root)),
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return static_root
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _free_ports(count):
-    """``count`` distinct free ports: each probe stays bound until all are found."""
-    with contextlib.ExitStack() as stack:
-        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
+@pytest.fixture
+def site_environment(tmp_path, database_templates, static_root):
+    """The environment of a site on a copy of the demo database, ready to serve."""
+    demo = database_templates.demo(sqlite=True)
+    with throwaway_database_url(tmp_path, prefix="montage_concurrency", template=demo) as url:
+        yield _environment(
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(demo.media_copy(tmp_path / "media")),
+            STATIC_ROOT=str(static_root),
+        )
 
 
 def _request(port, method, path, *, source, body=None, headers=None):
@@ -100,51 +94,8 @@ def _request(port, method, path, *, source, body=None, headers=None):
         connection.close()
 
 
-def _wait_until_serving(server, port, log_path):
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"gunicorn exited early:\n{log_path.read_text()}")
-        try:
-            response, _ = _request(port, "GET", POST_PATH, source="127.0.0.1")
-        except OSError:
-            time.sleep(0.2)
-            continue
-        assert response.status == 200, log_path.read_text()
-        return
-    raise AssertionError(f"gunicorn did not answer within {STARTUP_TIMEOUT} s")
-
-
-def _prepared_site(tmp_path):
-    """The environment of a site on a fresh database with the demo posts, ready to serve."""
-    env = _environment(tmp_path)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "load_demo")
-    _manage(env, "collectstatic", "--noinput")
-    return env
-
-
-@contextlib.contextmanager
-def _serving(env, port, log_path, *, workers):
-    """gunicorn serving the site on ``port`` until the block ends."""
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "montage.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_serving(server, port, log_path)
-        yield
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+def _gunicorn(port, workers):
+    return [BIN / "gunicorn", "montage.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
 
 
 def _run_all(function, arguments):
@@ -187,13 +138,15 @@ def _comments(database):
         return connection.execute("SELECT email, text, status FROM comments_comment").fetchall()
 
 
-def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_error(tmp_path):
+def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_error(
+    tmp_path, site_environment
+):
     """20 readers, each from their own address, post at once: all 20 are saved, none fails."""
-    env = _prepared_site(tmp_path)
+    env = site_environment
     database = tmp_path / "db.sqlite3"
     before = _comments(database)
 
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "gunicorn.log"
     statuses, errors = {}, []
     # After every reader has loaded the form, wait out the "posted too fast" rule once,
@@ -223,7 +176,7 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
             barrier.abort()
             errors.append((number, repr(error)))
 
-    with _serving(env, port, log_path, workers=WORKERS):
+    with serving(_gunicorn(port, WORKERS), port=port, log_path=log_path, path=POST_PATH, env=env):
         _run_all(reader, range(READERS))
 
     assert not errors, errors
@@ -235,13 +188,14 @@ def test_twenty_readers_posting_at_once_on_sqlite_lose_no_comment_and_see_no_err
     )
 
 
-def test_the_flood_rule_counts_across_two_servers_sharing_the_database(tmp_path):
+def test_the_flood_rule_counts_across_two_servers_sharing_the_database(tmp_path, site_environment):
     """One reader sends two comments at once, each to another server: one is taken, the
     other refused as a flood, as if both had reached the same server."""
-    env = _prepared_site(tmp_path) | {"COMMENTS_MIN_SECONDS_TO_POST": "0"}
+    env = site_environment | {"COMMENTS_MIN_SECONDS_TO_POST": "0"}
     database = tmp_path / "db.sqlite3"
     before = _comments(database)
-    ports = _free_ports(2)
+    first = free_port()
+    ports = [first, free_port(taken={first})]
     source = "127.0.0.9"
     forms = {}
     barrier = threading.Barrier(len(ports), timeout=NETWORK_TIMEOUT)
@@ -259,8 +213,13 @@ def test_the_flood_rule_counts_across_two_servers_sharing_the_database(tmp_path)
             errors.append((port, repr(error)))
 
     with contextlib.ExitStack() as servers:
-        for number, port in enumerate(ports):
-            servers.enter_context(_serving(env, port, tmp_path / f"server{number}.log", workers=1))
+        logs = [tmp_path / f"server{number}.log" for number in range(len(ports))]
+        processes = [
+            servers.enter_context(started(_gunicorn(port, 1), log_path=log, env=env))
+            for port, log in zip(ports, logs, strict=True)
+        ]
+        for port, process, log in zip(ports, processes, logs, strict=True):
+            wait_until_answering(port, process, log, path=POST_PATH)
         for port in ports:
             forms[port] = _comment_form(
                 port,

@@ -1,10 +1,10 @@
 """Behind a caching nginx, no reader's page reaches another reader.
 
-gunicorn (two workers, the demo on a throwaway SQLite file) runs behind deploy/nginx.conf
-as committed (as tests/deploy/test_proxy_configs.py adapts it to a test machine), with a
-proxy cache on for every location, storing for ten minutes whatever names no lifetime of
-its own (``proxy_cache_valid``), as a deployer wanting a fast site would write. Each test
-runs through two such proxies in front of the same site:
+gunicorn (two workers, the demo on a copy of the session's demo database) runs behind
+deploy/nginx.conf as committed (as tests/deploy/test_proxy_configs.py adapts it to a test
+machine), with a proxy cache on for every location, storing for ten minutes whatever names
+no lifetime of its own (``proxy_cache_valid``), as a deployer wanting a fast site would
+write. Each test runs through two such proxies in front of the same site:
 
 - one honouring every upstream header as nginx does by default: it stores no response
   that sets a cookie, and every page holding a CSRF token sets the CSRF cookie;
@@ -32,17 +32,16 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.deploy.ports import free_port
 from tests.deploy.test_proxy_configs import _nginx_config
 from tests.reader_pages import READER_PAGES
+from tests.servers import NETWORK_SECONDS, free_port, started, wait_until_answering
+from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POST_PATH = "/posts/rocky-training-in-russia-rocky-iv/"
 DRAFT_PATH = "/posts/rocky-iii-eye-of-the-tiger/"
 STAFF_NOTICE = "only staff can see this page"
-START_SECONDS = 30
-NETWORK_SECONDS = 10
 
 _CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _FORM_FIELD = re.compile(r'name="(target|token)" value="([^"]+)"')
@@ -52,9 +51,6 @@ import os
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-call_command("migrate", "--noinput", verbosity=0)
-call_command("load_demo", verbosity=0)
 get_user_model().objects.create_superuser("staff", "", os.environ["STAFF_PASSWORD"])
 """
 
@@ -122,12 +118,12 @@ class Browser:
         return response, page
 
 
-def _environment(tmp_path, staff_password):
+def _environment(tmp_path, database_url, staff_password):
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMMENTS_")}
     for name in ("CACHE_URL", "TASKS_URL", "MEDIA_STORAGE", "GUNICORN_CMD_ARGS"):
         env.pop(name, None)
     env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=database_url,
         MEDIA_ROOT=str(tmp_path / "media"),
         DEBUG="false",
         PRODUCTION="false",
@@ -153,48 +149,13 @@ def _caching_nginx_config(root, port, upstream, extra):
     return command
 
 
-@contextlib.contextmanager
-def _running(command, port, log_path, **options):
-    """``command`` running, once it answers on ``port``, until the block ends."""
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **options)
-    try:
-        _wait_until_answering(port, process, log_path)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=NETWORK_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=NETWORK_SECONDS)
-
-
-def _wait_until_answering(port, process, log_path):
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log_path.read_text()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=NETWORK_SECONDS)
-        try:
-            connection.request("GET", "/robots.txt")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.1)
-        finally:
-            connection.close()
-    pytest.fail(
-        f"{process.args[0]} did not answer within {START_SECONDS} s:\n{log_path.read_text()}"
-    )
-
-
 @pytest.fixture(scope="module")
 def staff_password():
     return secrets.token_urlsafe(12)
 
 
 @pytest.fixture(scope="module")
-def proxies(tmp_path_factory, staff_password):
+def proxies(tmp_path_factory, database_templates, staff_password):
     """The port of each caching nginx in ``PROXIES``, all in front of one gunicorn serving
     the demo, shared by this module's tests: each reader in them is new, with a text of
     their own."""
@@ -202,20 +163,31 @@ def proxies(tmp_path_factory, staff_password):
     if nginx is None:
         pytest.skip("nginx is not installed")
     root = tmp_path_factory.mktemp("caching_proxy")
-    env = _environment(root, staff_password)
-    subprocess.run([sys.executable, "-c", _PREPARE], cwd=ROOT, env=env, check=True, timeout=120)
+    demo = database_templates.demo()
     upstream = free_port()
     ports = {}
     with contextlib.ExitStack() as running:
-        gunicorn = [BIN / "gunicorn", "montage.wsgi", "-w", "2", "-b", f"127.0.0.1:{upstream}"]
-        running.enter_context(
-            _running(gunicorn, upstream, root / "gunicorn.log", cwd=ROOT, env=env)
+        database_url = running.enter_context(
+            throwaway_database_url(root, prefix="montage_caching_proxy", template=demo)
         )
+        demo.media_copy(root / "media")
+        env = _environment(root, database_url, staff_password)
+        subprocess.run([sys.executable, "-c", _PREPARE], cwd=ROOT, env=env, check=True, timeout=60)
+        gunicorn = [BIN / "gunicorn", "montage.wsgi", "-w", "2", "-b", f"127.0.0.1:{upstream}"]
+        log = root / "gunicorn.log"
+        process = running.enter_context(started(gunicorn, log_path=log, env=env))
+        servers = {upstream: (process, log)}
         for name, extra in PROXIES.items():
             port = ports[name] = free_port(taken={upstream, *ports.values()})
             command = _caching_nginx_config(root / name, port, upstream, extra)
             log = root / f"{name}.log"
-            running.enter_context(_running([nginx, *command[1:]], port, log, cwd=root / name))
+            process = running.enter_context(
+                started([nginx, *command[1:]], log_path=log, cwd=root / name)
+            )
+            servers[port] = (process, log)
+        # Started together, waited for in turn.
+        for port, (process, log) in servers.items():
+            wait_until_answering(port, process, log, path="/robots.txt")
         yield ports
     for name in PROXIES:
         log = (root / f"{name}.log").read_text()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.blog.images import image_bytes
-from tests.deploy.ports import free_port
+from tests.servers import POLL_SECONDS, free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 DIGEST = "0123456789abcdef"
@@ -197,5 +197,5 @@ def _wait_until_listening(port, server):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
-        time.sleep(0.1)
+        time.sleep(POLL_SECONDS)
     pytest.fail(f"{server.args[0]} did not listen on {port} within {START_SECONDS} s")

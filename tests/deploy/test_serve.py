@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.ports import free_port
+from tests.servers import POLL_SECONDS, free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" + "0123456789abcdefghij" * 3
@@ -59,19 +59,6 @@ def _get(url, data=None, **headers):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
-
-
-def _wait_for_home(url, server, log):
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"serve.sh stopped with {server.returncode}:\n{log.read_text()}")
-        try:
-            return _get(url)
-        except OSError:
-            # Not listening yet: migrations and collectstatic come first.
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered on {url} within {START_SECONDS} s:\n{log.read_text()}")
 
 
 _POST_WITH_POSTER = """
@@ -123,7 +110,7 @@ def _wait_for_text(log, text):
     while time.monotonic() < deadline:
         if text in log.read_text():
             return True
-        time.sleep(0.2)
+        time.sleep(POLL_SECONDS)
     return False
 
 
@@ -175,7 +162,9 @@ def test_make_serve_serves_pages_static_files_and_uploads_and_stops_with_all_it_
         )
     try:
         site = f"http://127.0.0.1:{port}"
-        status, _headers, home = _wait_for_home(f"{site}/", server, log)
+        # Migrations and collectstatic come first.
+        wait_until_answering(port, server, log, seconds=START_SECONDS)
+        status, _headers, home = _get(f"{site}/")
         assert status == 200
         stylesheet = re.search(rb'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home)
         assert stylesheet, "the page links no hashed stylesheet"

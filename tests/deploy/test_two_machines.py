@@ -13,6 +13,7 @@ a load balancer sends each request to. The balancer says who the reader is in
 X-Forwarded-For (COMMENTS_TRUSTED_PROXIES=1), so each reader has an address of their own.
 """
 
+import contextlib
 import io
 import json
 import os
@@ -20,8 +21,6 @@ import re
 import secrets
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from html import unescape
@@ -34,31 +33,28 @@ from PIL import Image
 from tests.blog.admin_forms import form_values
 from tests.blog.images import image_bytes
 from tests.deploy.http_browser import Browser
-from tests.deploy.ports import free_port
 from tests.s3 import bucket_create, s3_environment
+from tests.servers import free_port, started, wait_until_answering
 from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # A Redis database no other test uses: the test empties it at start and at the end.
 CACHE_URL = os.environ.get("MONTAGE_TEST_SHARED_CACHE_URL", "redis://127.0.0.1:6379/13")
-STARTUP_SECONDS = 20
 NETWORK_TIMEOUT = 10
 PASSWORD = "two-machines-author-password"
 POSTS = ["approved-elsewhere", "poster-elsewhere", "flood-across"]
 FLOOD_MESSAGE = "You are posting comments too quickly."
 POSTER_RGB = (0x27, 0x44, 0x5C)  # the colour of tests.blog.images.image_bytes()
 
-# Run in a process of its own before the servers start, with their settings: migrates the
-# new database and writes what the author has before the test (posts and an account).
+# Run in a process of its own before the servers start, with their settings: writes what
+# the author has before the test (posts and an account) in the new, migrated database.
 _SET_UP = """
 import json, sys
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from blog.models import Post, Video
-call_command("migrate", verbosity=0)
 password, *slugs = sys.argv[1:]
 author = get_user_model().objects.create_superuser("author", "author@example.com", password)
 posts = {}
@@ -113,40 +109,16 @@ def _set_up(env):
 class Machine:
     """One app server: gunicorn from the repo's config file, on a port of its own."""
 
-    def __init__(self, name, env, folder, *, taken=()):
+    def __init__(self, name, folder, *, taken=()):
         self.port = free_port(taken)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / f"gunicorn-{name}.log"
-        with self.log.open("w") as output:
-            self.process = subprocess.Popen(
-                [BIN / "gunicorn", "--config", "deploy/gunicorn.conf.py"],
-                cwd=ROOT, env={**env, "PORT": str(self.port)},
-                stdout=output, stderr=subprocess.STDOUT,
-            )  # fmt: skip
 
-    def wait_until_serving(self):
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn stopped with {self.process.returncode}:\n{self.said()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/", timeout=NETWORK_TIMEOUT) as home:
-                    assert home.status == 200
-                return
-            except urllib.error.URLError:
-                time.sleep(0.1)  # not listening yet
-        pytest.fail(f"{self.url} did not answer within {STARTUP_SECONDS} s:\n{self.said()}")
-
-    def said(self):
-        return self.log.read_text()
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=NETWORK_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=NETWORK_TIMEOUT)
+    def started(self, env):
+        return started(
+            [BIN / "gunicorn", "--config", "deploy/gunicorn.conf.py"],
+            log_path=self.log, env={**env, "PORT": str(self.port)},
+        )  # fmt: skip
 
 
 @dataclass
@@ -178,21 +150,24 @@ def bucket(s3_server):
 
 
 @pytest.fixture(scope="module")
-def site(shared_cache, bucket, s3_server, tmp_path_factory):
+def site(shared_cache, bucket, s3_server, tmp_path_factory, database_templates):
     """Machines A and B, serving, on one database, cache and bucket."""
     folder = tmp_path_factory.mktemp("two-machines")
-    with throwaway_database_url(folder, prefix="montage_two_machines") as database_url:
+    with contextlib.ExitStack() as running:
+        database_url = running.enter_context(
+            throwaway_database_url(
+                folder, prefix="montage_two_machines", template=database_templates.migrated()
+            )
+        )
         env = _environment(database_url=database_url, bucket=bucket.name, endpoint=s3_server.url)
+        a = Machine("a", folder)
+        b = Machine("b", folder, taken={a.port})
+        # Both start while the author's posts are written: no request reaches them before.
+        processes = {machine: running.enter_context(machine.started(env)) for machine in (a, b)}
         post_ids = _set_up(env)
-        a = Machine("a", env, folder)
-        b = Machine("b", env, folder, taken={a.port})
-        try:
-            a.wait_until_serving()
-            b.wait_until_serving()
-            yield Site(a=a, b=b, post_ids=post_ids)
-        finally:
-            a.stop()
-            b.stop()
+        for machine, process in processes.items():
+            wait_until_answering(machine.port, process, machine.log)
+        yield Site(a=a, b=b, post_ids=post_ids)
 
 
 def test_a_comment_approved_on_one_machine_shows_on_the_others_next_page_view(site):

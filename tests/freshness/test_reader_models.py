@@ -2,10 +2,12 @@
 the next view served by another, on the local-memory cache and on Redis.
 
 The writer (``tests/freshness/writer.py``) and the reader (gunicorn, one worker) are
-separate processes sharing one throwaway database: SQLite here, PostgreSQL when the
-suite runs on it. The reader warms its caches on each page before every change.
+separate processes sharing one throwaway copy of the demo database: SQLite here,
+PostgreSQL when the suite runs on it. The reader warms its caches on each page before
+every change.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -13,7 +15,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from django.apps import apps
 
 from freshness.triggers import watched_tables
 from tests.freshness.changes import CHANGES, WAYS
+from tests.servers import free_port, stop, wait_until_answering
 from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,24 +50,21 @@ def _redis_up():
     return True
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def database_url(tmp_path):
-    """A throwaway database of the suite's own kind."""
-    with throwaway_database_url(tmp_path, prefix="montage_freshness") as url:
+def database_url(tmp_path, database_templates):
+    """A throwaway copy of the demo database, of the suite's own kind."""
+    demo = database_templates.demo()
+    with throwaway_database_url(tmp_path, prefix="montage_freshness", template=demo) as url:
+        demo.media_copy(tmp_path / "media")
         yield url
 
 
-def _environment(database_url, cache_url):
+def _environment(database_url, cache_url, media_root):
     env = os.environ.copy()
     env.update(
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,
+        MEDIA_ROOT=str(media_root),
         DEBUG="false",
         PRODUCTION="false",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -107,22 +106,16 @@ class Reader:
     """gunicorn with one sync worker: one process, one cache of its own on locmem."""
 
     def __init__(self, env, log_path):
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path = log_path
         self.process = subprocess.Popen(
             [BIN / "gunicorn", "montage.wsgi", "--workers", "1",
              "--bind", f"127.0.0.1:{self.port}", "--error-logfile", str(log_path)],
             cwd=ROOT, env=env,
         )  # fmt: skip
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, log_path.read_text()
-            try:
-                self.get("/")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"gunicorn did not answer within {STARTUP_TIMEOUT} s")
+
+    def wait_until_serving(self):
+        wait_until_answering(self.port, self.process, self.log_path, seconds=STARTUP_TIMEOUT)
 
     def get(self, path):
         """The page as a reader gets it: its status line, Location and body, as text."""
@@ -137,8 +130,7 @@ class Reader:
             connection.close()
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=NETWORK_TIMEOUT)
+        stop(self.process)
 
 
 CACHES = ["locmem://", pytest.param("redis://127.0.0.1:6379/3", id="redis")]
@@ -150,10 +142,14 @@ def test_a_change_made_in_one_process_shows_on_the_next_view_in_another(
 ):
     if cache_url.startswith("redis") and not _redis_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    env = _environment(database_url, cache_url)
-    writer = Writer(env)
-    reader = Reader(env, tmp_path / "gunicorn.log")
-    try:
+    env = _environment(database_url, cache_url, tmp_path / "media")
+    with contextlib.ExitStack() as running:
+        # Both start at once; the writer answers once it is ready.
+        reader = Reader(env, tmp_path / "gunicorn.log")
+        running.callback(reader.stop)
+        writer = Writer(env)
+        running.callback(writer.stop)
+        reader.wait_until_serving()
         missed = []
         for label, number in zip(CHANGES, range(len(CHANGES)), strict=True):
             for way in WAYS:
@@ -169,6 +165,3 @@ def test_a_change_made_in_one_process_shows_on_the_next_view_in_another(
                     if shows not in reader.get(url)
                 ]
         assert not missed, "\n".join(missed)
-    finally:
-        reader.stop()
-        writer.stop()

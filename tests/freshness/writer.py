@@ -2,12 +2,11 @@
 the way it is told, while another process serves the pages.
 
 Run as ``python -m tests.freshness.writer`` with the reader's settings in the
-environment. It migrates and loads the demo, then answers one JSON line per line read:
+environment, on a database with the demo loaded. It answers one JSON line per line read:
 ``["prepare", label, marker]`` with the pages to look at, ``["apply", label, way,
 marker]`` with ``true`` once the change is committed.
 """
 
-import io
 import json
 import sys
 import traceback
@@ -18,13 +17,10 @@ import django
 def main():
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
 
     from tests.freshness.changes import CHANGES
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
     users = get_user_model().objects
     admin = users.filter(username="freshness-admin").first() or users.create_superuser(
         "freshness-admin", "admin@example.com", "x"
