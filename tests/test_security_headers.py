@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from montage.settings import _origin_checked
 from tests.factories import PostFactory
+from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYERS = {"https://www.youtube-nocookie.com", "https://player.vimeo.com"}
@@ -191,9 +192,7 @@ def test_production_settings_pass_djangos_deploy_checks(tmp_path):
 _PRODUCTION_PROBE = """
 import django
 django.setup()
-from django.core.management import call_command
 from django.test import Client
-call_command("migrate", verbosity=0)
 from django.conf import settings
 response = Client(HTTP_HOST="montage.example").get("/robots.txt", secure=True)
 assert response.status_code == 200, response.status_code
@@ -202,25 +201,29 @@ print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)
 """
 
 
-def test_production_asks_browsers_to_keep_to_https_with_secure_cookies(tmp_path):
+def test_production_asks_browsers_to_keep_to_https_with_secure_cookies(
+    tmp_path, database_templates
+):
     """HSTS for a year with subdomains and preload, unless told otherwise; secure cookies."""
-    env = _production_environment() | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    preloaded = subprocess.run(
-        [sys.executable, "-c", _PRODUCTION_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    plain = subprocess.run(
-        [sys.executable, "-c", _PRODUCTION_PROBE],
-        cwd=ROOT,
-        env={**env, "SECURE_HSTS_PRELOAD": "false"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    migrated = database_templates.migrated(sqlite=True)
+    with throwaway_database_url(tmp_path, prefix="montage_https", template=migrated) as url:
+        env = _production_environment() | {"DATABASE_URL": url}
+        preloaded = subprocess.run(
+            [sys.executable, "-c", _PRODUCTION_PROBE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        plain = subprocess.run(
+            [sys.executable, "-c", _PRODUCTION_PROBE],
+            cwd=ROOT,
+            env={**env, "SECURE_HSTS_PRELOAD": "false"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     assert preloaded.stdout.splitlines() == [
         "max-age=31536000; includeSubDomains; preload",
         "True True",

@@ -19,6 +19,7 @@ from montage.settings import (
     env,
 )
 from montage.storage import MediaS3Storage
+from tests.throwaway_database import throwaway_database_url
 
 
 def test_env_reads_booleans_and_lists(monkeypatch):
@@ -120,12 +121,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # at import, so this process's own settings say nothing about that configuration.
 _MAKE_RUN_PROBE = """
 import django
-from django.core.management import call_command
 from django.test import Client
 from django.urls import path
 
 django.setup()
-call_command("migrate", verbosity=0)
 
 import montage.urls
 
@@ -191,8 +190,9 @@ def test_make_run_on_another_port_links_its_mail_to_that_port():
     assert _make_run_environment("PORT=8123")["MONTAGE_SITE_URL"] == "http://127.0.0.1:8123"
 
 
-def test_make_run_answers_the_sites_own_404_and_500_pages(tmp_path):
+def test_make_run_answers_the_sites_own_404_and_500_pages(tmp_path, database_templates):
     """Under `make run`, a reader who hits a missing page or a fault sees the site's pages."""
+    migrated = database_templates.migrated(sqlite=True)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -201,18 +201,19 @@ def test_make_run_answers_the_sites_own_404_and_500_pages(tmp_path):
     env.update(
         _make_run_environment(),
         DJANGO_SETTINGS_MODULE="montage.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         LOG_LEVEL="CRITICAL",
     )
-    probe = subprocess.run(
-        [sys.executable, "-c", _MAKE_RUN_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    # `make run` migrates first: the probe's database is a copy of one migrated already.
+    with throwaway_database_url(tmp_path, prefix="montage_make_run", template=migrated) as url:
+        probe = subprocess.run(
+            [sys.executable, "-c", _MAKE_RUN_PROBE],
+            cwd=ROOT,
+            env=env | {"DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
     statuses, pages = probe.stdout.split("\n", 1)
     missing, failing = pages.split("SPLIT")
     assert statuses.split() == ["404", "500", "200"]
