@@ -5,6 +5,7 @@ store, so a test sees what a bucket really holds and what a dead endpoint does.
 """
 
 import json
+import random
 import socket
 from dataclasses import dataclass
 from threading import Thread
@@ -16,15 +17,15 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import make_server
 
 from montage.settings import _media_storage_from_env
+from tests.servers import PORTS
 
-# The ports this suite's servers may take.
-PORTS = range(8800, 8900)
 KEY, SECRET = "montage-test-key", "montage-test-secret"
 
 
 def free_port_socket():
-    """A listening socket on the first free port of ``PORTS``."""
-    for port in PORTS:
+    """A listening socket on a free port of the suite's range (tests/servers.py), held
+    from the moment it is found, so no other server takes it first."""
+    for port in random.sample(PORTS, len(PORTS)):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             listener.bind(("127.0.0.1", port))
