@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import free_port, serving, started, wait_until_answering
+from tests.servers import free_port, serving, started, stop_all, wait_until_answering
 from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,6 +218,7 @@ def test_the_flood_rule_counts_across_two_servers_sharing_the_database(tmp_path,
             servers.enter_context(started(_gunicorn(port, 1), log_path=log, env=env))
             for port, log in zip(ports, logs, strict=True)
         ]
+        servers.callback(stop_all, processes)
         for port, process, log in zip(ports, processes, logs, strict=True):
             wait_until_answering(port, process, log, path=POST_PATH)
         for port in ports:

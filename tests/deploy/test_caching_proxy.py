@@ -34,7 +34,13 @@ import pytest
 
 from tests.deploy.test_proxy_configs import _nginx_config
 from tests.reader_pages import READER_PAGES
-from tests.servers import NETWORK_SECONDS, free_port, started, wait_until_answering
+from tests.servers import (
+    NETWORK_SECONDS,
+    free_port,
+    started,
+    stop_all,
+    wait_until_answering,
+)
 from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,6 +191,7 @@ def proxies(tmp_path_factory, database_templates, staff_password):
                 started([nginx, *command[1:]], log_path=log, cwd=root / name)
             )
             servers[port] = (process, log)
+        running.callback(stop_all, [process for process, _log in servers.values()])
         # Started together, waited for in turn.
         for port, (process, log) in servers.items():
             wait_until_answering(port, process, log, path="/robots.txt")

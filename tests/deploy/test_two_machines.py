@@ -34,7 +34,7 @@ from tests.blog.admin_forms import form_values
 from tests.blog.images import image_bytes
 from tests.deploy.http_browser import Browser
 from tests.s3 import bucket_create, s3_environment
-from tests.servers import free_port, started, wait_until_answering
+from tests.servers import free_port, started, stop_all, wait_until_answering
 from tests.throwaway_database import throwaway_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,6 +164,7 @@ def site(shared_cache, bucket, s3_server, tmp_path_factory, database_templates):
         b = Machine("b", folder, taken={a.port})
         # Both start while the author's posts are written: no request reaches them before.
         processes = {machine: running.enter_context(machine.started(env)) for machine in (a, b)}
+        running.callback(stop_all, processes.values())
         post_ids = _set_up(env)
         for machine, process in processes.items():
             wait_until_answering(machine.port, process, machine.log)
