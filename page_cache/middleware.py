@@ -21,6 +21,8 @@ holes (``page_cache.holes``) filled for each request.
 """
 
 import hashlib
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,17 +34,27 @@ from freshness import version
 from page_cache.holes import COLLECTING, join, seal, split
 from page_cache.release import release
 
-# Raised when what an entry holds changes shape.
-ENTRY_VERSION = 1
+# Raised when what an entry holds changes shape (2: bytes, and when it expires).
+ENTRY_VERSION = 2
 # Headers a stored page keeps; the rest are the outer middleware's to set per response.
 KEPT_HEADERS = {"content-type", "content-language", "etag", "last-modified", "x-robots-tag"}
 VARY_ALLOWED = {"cookie", "accept-encoding"}
+# What each process keeps of the pages it served last, in front of the shared cache: a
+# hit then costs no round trip and no unpickling (a 600 KB page from Redis took 3 ms of
+# a 5 ms request). A key names the content version, so a kept page is never stale.
+RECENT_BYTES = 32 * 1024 * 1024
 
 
 class CachedPage:
     """A stored page: its text and holes, the headers it keeps, and its validators."""
 
-    def __init__(self, response, segments):
+    @property
+    def size(self):
+        return sum(len(segment) for segment in self.segments if isinstance(segment, bytes))
+
+    def __init__(self, response, segments, *, expires_at):
+        # Kept with the page, so a copy held in a process expires with the shared one.
+        self.expires_at = expires_at
         self.status = response.status_code
         self.headers = {
             name: value for name, value in response.items() if name.lower() in KEPT_HEADERS
@@ -101,7 +113,11 @@ class PageCacheMiddleware:
             # Off: the holes are filled as the page is rendered, as without this middleware.
             return self.get_response(request)
         key = _key(request)
-        page = cache.get(key)
+        page = _recent.get(key)
+        if page is None:
+            page = cache.get(key)
+            if page is not None:
+                _recent.keep(key, page)
         if page is not None:
             return page.respond(request)
         setattr(request, COLLECTING, True)
@@ -115,9 +131,54 @@ class PageCacheMiddleware:
                 response.content = join(segments, request, response.charset)
                 _shared_headers(response)
             return response
-        page = CachedPage(response, segments)
+        page = CachedPage(response, segments, expires_at=time.time() + seconds)
         cache.set(key, page, seconds)
+        _recent.keep(key, page)
         return page.respond(request)
+
+
+class _RecentPages:
+    """The pages this process served last, by key, up to ``RECENT_BYTES``."""
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.size = 0
+
+    def get(self, key):
+        page = self.pages.get(key)
+        if page is None:
+            return None
+        if page.expires_at <= time.time():
+            self.forget(key)
+            return None
+        self.pages.move_to_end(key)
+        return page
+
+    def forget(self, key=None):
+        """Drop the page under ``key``, or every page."""
+        if key is None:
+            self.pages.clear()
+            self.size = 0
+        elif (page := self.pages.pop(key, None)) is not None:
+            self.size -= page.size
+
+    def keep(self, key, page):
+        if key in self.pages or page.size > RECENT_BYTES:
+            return
+        self.pages[key] = page
+        self.size += page.size
+        while self.size > RECENT_BYTES:
+            _, dropped = self.pages.popitem(last=False)
+            self.size -= dropped.size
+
+
+_recent = _RecentPages()
+
+
+def forget_recent_pages(**kwargs):
+    """Drop the pages this process keeps: when a setting changes, as only tests do
+    (``setting_changed``), a page rendered under the old one must not be served."""
+    _recent.forget()
 
 
 def _alike_for_everyone(request):

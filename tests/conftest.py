@@ -9,6 +9,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rq.timeouts import TimerDeathPenalty
 
+from page_cache.middleware import forget_recent_pages
 from tests.factories import UserFactory
 
 # The S3 server and bucket fixtures (s3_server, s3_bucket), for the storage tests; the
@@ -98,10 +99,13 @@ def _own_redis_database_per_worker(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache(_own_redis_database_per_worker):
-    """Each test starts with an empty cache: rows from one test never leak into another."""
+    """Each test starts with an empty cache: rows from one test never leak into another,
+    nor pages a process keeps in front of it."""
     cache.clear()
+    forget_recent_pages()
     yield
     cache.clear()
+    forget_recent_pages()
 
 
 @pytest.fixture

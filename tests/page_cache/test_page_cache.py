@@ -235,3 +235,19 @@ def test_a_feed_from_the_cache_keeps_its_own_validators():
     assert second["Last-Modified"] == first["Last-Modified"]
     since = client.get(reverse("blog:feed"), headers={"if-modified-since": first["Last-Modified"]})
     assert since.status_code == 304
+
+
+def test_a_page_kept_in_a_process_expires_with_the_shared_cache(settings):
+    """Comments closing with time alone show once PAGE_CACHE_SECONDS have passed, though
+    the worker holds the page in its own memory too."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    settings.PAGE_CACHE_SECONDS = 600
+    published = timezone.now() - datetime.timedelta(days=14, minutes=-5)
+    post = PostFactory(published_at=published)
+    with freeze_time(timezone.now()):
+        assert "Comments are closed." not in Client().get(post.get_absolute_url()).content.decode()
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=6)):
+        # Closed now, but the page is still within its ten minutes.
+        assert "Comments are closed." not in Client().get(post.get_absolute_url()).content.decode()
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=11)):
+        assert "Comments are closed." in Client().get(post.get_absolute_url()).content.decode()
