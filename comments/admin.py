@@ -30,6 +30,7 @@ from comments.services import (
     comment_restore,
     comment_trash,
 )
+from comments.spam.learning import spam_follow
 
 MODERATION_ACTIONS = {
     "approve": (comment_approve, _("Approve"), _("approved")),
@@ -372,10 +373,13 @@ class CommentAdmin(admin.ModelAdmin):
         return redirect("admin:comments_comment_privacy")
 
     def save_model(self, request, obj, form, change):
-        """The status edited on the comment's own page publishes it like an Approve."""
+        """The status edited on the comment's own page publishes it like an Approve, and
+        teaches the spam filter like one; an edited text is learned as it now reads."""
         super().save_model(request, obj, form, change)
         if "status" in form.changed_data:
             comment_publication_tell(comments=[obj])
+        if {"status", "text", "name", "url"} & set(form.changed_data):
+            spam_follow(comments=[obj], relearn=True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {"reply_form": ReplyForm(), **(extra_context or {})}

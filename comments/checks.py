@@ -11,11 +11,12 @@ comment waits for moderation.
 
 A decision's ``reason`` is kept on the comment it decided (``Comment.moderation_reason``)
 and shown to the moderator, so it is a sentence for people: "Held: 2 links or more".
+What a check measures beyond its decision goes in ``Submission.findings``.
 """
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Q
@@ -58,6 +59,9 @@ class Submission:
     honeypot_filled: bool
     # "Email me replies to my comment", for the apps listening to comments.signals.
     notify_replies: bool = False
+    # What checks measured, kept on the saved comment as its fields of those names
+    # (the spam filter's score): a check may add to it, the comment takes it as it is.
+    findings: dict = field(default_factory=dict, compare=False)
 
 
 FLOOD_MESSAGE = _(

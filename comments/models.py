@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -118,6 +119,10 @@ class Comment(models.Model):
         editable=False,
         help_text=_("The rule that set this comment's status when it arrived."),
     )
+    # The spam filter's view on arrival (comments.spam): 0 to 1, and the tokens that
+    # moved it most as [token, probability] pairs, strongest first.
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
+    spam_clues = models.JSONField(_("spam clues"), default=list, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     # Not auto_now_add: an import keeps each comment's own date.
@@ -139,6 +144,7 @@ class Comment(models.Model):
             ),
             models.Index(fields=["email", "created_at"], name="comment_email_recent"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent"),
+            models.Index(fields=["status", "spam_score"], name="comment_spam_score"),
         ]
 
     def __str__(self):
@@ -210,6 +216,42 @@ class DiscussionSettings(models.Model):
         blank=True,
         help_text=_("One per line, matched like the list above; such comments go to the trash."),
     )
+    # SpamBayes's cut-offs (spam_cutoff 0.90, ham_cutoff 0.20), as percentages.
+    spam_threshold = models.PositiveSmallIntegerField(
+        _("send to spam comments scoring at least (%)"),
+        default=90,
+        validators=between(1, 100),
+        help_text=_(
+            "The spam filter scores each comment from 0 (like those you approve) to 100 "
+            "(like those you mark as spam)."
+        ),
+    )
+    spam_hold_threshold = models.PositiveSmallIntegerField(
+        _("hold comments scoring at least (%)"),
+        default=20,
+        validators=between(0, 99),
+        help_text=_(
+            "Below this, the other rules decide. Between the two, the comment waits for you: "
+            "the filter is unsure."
+        ),
+    )
+    spam_warmup_decisions = models.PositiveIntegerField(
+        _("decisions to learn from before sending anything to spam"),
+        default=50,
+        validators=between(0, 100000),
+        help_text=_(
+            "Each approve and spam you make teaches the filter. Until it has learned this "
+            "many, it only holds comments, it never sends one to spam or publishes one."
+        ),
+    )
+    spam_approve_trusted = models.BooleanField(
+        _("publish a first comment the spam filter trusts"),
+        default=False,
+        help_text=_(
+            "A newcomer's comment scoring below the hold score is published at once, "
+            "unless another rule holds it."
+        ),
+    )
     close_after_days = models.PositiveIntegerField(
         _("close comments after (days)"),
         default=0,
@@ -253,6 +295,12 @@ class DiscussionSettings(models.Model):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
 
+    def clean(self):
+        hold, spam = self.spam_hold_threshold, self.spam_threshold
+        if hold is not None and spam is not None and hold >= spam:
+            message = _("Write a score below the spam score (%(spam)d), or nothing is held.")
+            raise ValidationError({"spam_hold_threshold": message % {"spam": spam}})
+
     def as_overrides(self):
         """The row as ``comments.conf.DiscussionConfig`` field values."""
         return {
@@ -288,3 +336,7 @@ class ModerationMailFailure(models.Model):
     @classmethod
     def latest(cls):
         return cls.objects.order_by("-failed_at").first()
+
+
+# The spam filter's tables belong to this app (comments/spam/models.py says what they hold).
+from comments.spam.models import SpamLesson, SpamToken  # noqa: E402, F401

@@ -33,6 +33,7 @@ DAY = 24 * 3600
 MODERATION = _("Moderation")
 PAGES = _("Comment pages")
 EMAIL = _("Email")
+SPAM = _("Spam filter")
 PRIVACY = _("Privacy")
 
 
@@ -104,6 +105,10 @@ OPTIONS = (
     Option("max_links", NUMBER, MODERATION),
     Option("moderation_words", WORDS, MODERATION),
     Option("disallowed_words", WORDS, MODERATION),
+    Option("spam_threshold", NUMBER, SPAM),
+    Option("spam_hold_threshold", NUMBER, SPAM),
+    Option("spam_warmup_decisions", NUMBER, SPAM),
+    Option("spam_approve_trusted", FLAG, SPAM),
     Option("close_after_days", NUMBER, PAGES),
     Option("thread_depth", NUMBER, PAGES),
     Option("per_page", NUMBER, PAGES),
@@ -141,6 +146,7 @@ OPTIONS = (
             "comments.checks.disallowed_words",
             "comments.checks.moderation_words",
             "comments.checks.too_many_links",
+            "comments.spam.checks.spam_filter",
             "comments.checks.returning_commenter",
         ),
     ),

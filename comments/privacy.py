@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 from comments.conf import discussion_settings
 from comments.models import Comment
+from comments.spam.learning import spam_forget
 
 ANONYMOUS_NAME = "Anonymous"
 
@@ -68,14 +69,17 @@ def person_erase(*, email: str, delete: bool) -> int:
 
     ``delete=False`` keeps the comments' text in the discussion but strips everything
     that identifies the writer, as WordPress's eraser does; ``delete=True`` removes the
-    comments, and with them the replies hanging from them. Other apps' erasers
+    comments, and with them the replies hanging from them. Either way the spam filter
+    unlearns all it learned from them, and never learns those comments again. Other apps' erasers
     (``COMMENTS_PRIVACY_ERASERS``) run either way, in the same transaction.
     """
     with transaction.atomic():
         for path in discussion_settings().privacy_erasers:
             import_string(path)(email=email)
         comments = Comment.objects.by_email(email)
-        _admin_log_forget(list(comments.values_list("pk", flat=True)))
+        comment_ids = list(comments.values_list("pk", flat=True))
+        _admin_log_forget(comment_ids)
+        spam_forget(email=email, comment_ids=comment_ids, keep_comments=not delete)
         if delete:
             count = comments.count()
             comments.delete()

@@ -20,6 +20,7 @@ from comments.checks import Decision, Submission, Verdict
 from comments.conf import discussion_settings
 from comments.models import REASON_MAX, Comment, ModerationMailFailure
 from comments.signals import comment_published, comment_submitted
+from comments.spam.learning import spam_follow
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ def comment_submit(*, submission: Submission, admin_base_url: str) -> Outcome:
             moderation_reason=str(decision.reason)[:REASON_MAX],
             ip_address=submission.ip_address,
             user_agent=submission.user_agent[:500],
+            **submission.findings,
         )
         comment.full_clean(exclude=["text_html", "content_type", "object_id"])
         comment.save()
@@ -196,7 +198,7 @@ def comment_notify_moderators(*, comment: Comment, admin_base_url: str) -> bool:
 
 
 def _moderate(comments, status):
-    """Set ``status`` on each comment (a queryset or a list).
+    """Set ``status`` on each comment (a queryset or a list), and teach the spam filter.
 
     ``updated_at`` moves too: it is part of the key of each target's cached thread.
     """
@@ -208,6 +210,7 @@ def _moderate(comments, status):
     )
     for comment in changed:
         comment.status = status
+    spam_follow(comments=changed)
     comment_publication_tell(comments=changed)
     return len(changed)
 

@@ -133,6 +133,8 @@ FRESHNESS_UNSEEN_MODELS = [
     "reversion",
     "django_tasks_database",
     "comments.ModerationMailFailure",
+    "comments.SpamToken",
+    "comments.SpamLesson",
     "blog.ImportedItem",
     "blog.ImportRun",
     "outbox",

@@ -30,6 +30,9 @@ def _settings_form(**changes):
         "per_page": "50",
         "notify_pending": "on",
         "ip_retention_days": "30",
+        "spam_threshold": "90",
+        "spam_hold_threshold": "20",
+        "spam_warmup_decisions": "50",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

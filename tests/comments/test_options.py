@@ -181,6 +181,9 @@ def test_once_saved_the_settings_page_says_the_saved_value_wins(
         "thread_depth": "5",
         "per_page": "50",
         "ip_retention_days": "30",
+        "spam_threshold": "90",
+        "spam_hold_threshold": "20",
+        "spam_warmup_decisions": "50",
     }
     with django_capture_on_commit_callbacks(execute=True):
         client.post(form_url, data)
