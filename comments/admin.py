@@ -17,7 +17,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments.conf import given_values, initial_row_values
+from comments.conf import discussion_settings, given_values, initial_row_values
 from comments.forms import plain_bounds
 from comments.models import Comment, DiscussionSettings
 from comments.options import OPTIONS
@@ -30,6 +30,7 @@ from comments.services import (
     comment_restore,
     comment_trash,
 )
+from comments.spam.checks import percent
 from comments.spam.learning import spam_follow
 
 MODERATION_ACTIONS = {
@@ -114,6 +115,39 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
+class SpamScoreFilter(admin.SimpleListFilter):
+    """The spam filter's score on arrival, cut where the discussion settings cut it."""
+
+    title = _("spam score")
+    parameter_name = "spam_score"
+
+    def lookups(self, request, model_admin):
+        conf = discussion_settings()
+        return [
+            ("spam", _("Spam (%(low)d %% and up)") % {"low": conf.spam_threshold}),
+            (
+                "unsure",
+                _("Unsure (%(low)d to %(high)d %%)")
+                % {"low": conf.spam_hold_threshold, "high": conf.spam_threshold},
+            ),
+            ("low", _("Low (under %(high)d %%)") % {"high": conf.spam_hold_threshold}),
+            ("none", _("Not scored")),
+        ]
+
+    def queryset(self, request, queryset):
+        conf = discussion_settings()
+        spam, hold = conf.spam_threshold / 100, conf.spam_hold_threshold / 100
+        ranges = {
+            "spam": {"spam_score__gte": spam},
+            "unsure": {"spam_score__gte": hold, "spam_score__lt": spam},
+            "low": {"spam_score__lt": hold},
+            "none": {"spam_score__isnull": True},
+        }
+        if self.value() in ranges:
+            return queryset.filter(**ranges[self.value()])
+        return queryset
+
+
 class AuthorFilter(admin.BooleanFieldListFilter):
     """Titled "By the author", not the field's label ("by the author") after "By"."""
 
@@ -132,22 +166,23 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "status",
         "moderation_reason",
+        "score",
         "target_link",
         "sender",
         "created_at",
     ]
     list_display_links = ["excerpt"]
-    list_filter = [StatusFilter, ("is_author", AuthorFilter), "created_at"]
+    list_filter = [StatusFilter, SpamScoreFilter, ("is_author", AuthorFilter), "created_at"]
     search_fields = ["name", "email", "text", "ip_address"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type"]
     actions = [_bulk(name) for name in MODERATION_ACTIONS]
     readonly_fields = [
         "target_link", "parent", "commenter_history", "user", "ip_address", "user_agent",
-        "created_at", "updated_at", "moderation_reason",
+        "created_at", "updated_at", "moderation_reason", "spam_explained",
     ]  # fmt: skip
     fields = [
-        "status", "moderation_reason",
+        "status", "moderation_reason", "spam_explained",
         "target_link", "parent", "name", "email", "commenter_history", "url", "text",
         "is_author", "user", "ip_address", "user_agent", "created_at", "updated_at",
     ]  # fmt: skip
@@ -191,6 +226,30 @@ class CommentAdmin(admin.ModelAdmin):
     def sender(self, comment):
         """Name over email, in one column: the list fits 1280 px with its row buttons."""
         return format_html("{}<br><small>{}</small>", comment.name, comment.email or "—")
+
+    @admin.display(description=_("Spam score"), ordering="spam_score")
+    def score(self, comment):
+        return "—" if comment.spam_score is None else percent(comment.spam_score)
+
+    @admin.display(description=_("Spam filter"))
+    def spam_explained(self, comment):
+        """The score on arrival and the tokens that moved it most, each with its pull."""
+        if comment.spam_score is None:
+            return _(
+                "Not scored: it arrived before the filter had learned any of its words, "
+                "or the filter failed (the reason says so)."
+            )
+        clues = format_html_join(
+            "",
+            "<li><code>{}</code> {}</li>",
+            ((token, percent(probability)) for token, probability in comment.spam_clues),
+        )
+        return format_html(
+            '{} <ul class="spam-clues">{}</ul>',
+            _("Scored %(score)s on arrival, from these tokens (each one's share of spam):")
+            % {"score": percent(comment.spam_score)},
+            clues,
+        )
 
     @admin.display(description=_("Comment"))
     def excerpt(self, comment):

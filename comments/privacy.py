@@ -53,6 +53,8 @@ def person_export(*, email: str) -> dict:
                 "text": comment.text,
                 "status": comment.status,
                 "moderation_reason": comment.moderation_reason,
+                "spam_score": comment.spam_score,
+                "spam_clues": comment.spam_clues,
                 "ip_address": comment.ip_address,
                 "user_agent": comment.user_agent,
                 "created_at": comment.created_at.isoformat(),
@@ -91,6 +93,7 @@ def person_erase(*, email: str, delete: bool) -> int:
             ip_address=None,
             user_agent="",
             user=None,
+            spam_clues=[],  # they may name the writer ("name:…", "site:…")
             updated_at=timezone.now(),
         )
 

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 CLUES_KEPT = 8  # on the comment, for its admin page
 CLUES_IN_REASON = 3
 CLUE_SHOWN_MAX = 30  # characters of a token in the one-line reason
+PERSONAL = ("name:", "site:")
 
 
 def spam_filter(submission, conf):
@@ -43,10 +44,13 @@ def spam_filter(submission, conf):
             _("Held: the spam filter failed (%(error)s)") % {"error": type(error).__name__},
         )
     score = scored.score
-    submission.findings.update(
-        spam_score=score.value,
-        spam_clues=[[clue.token, round(clue.probability, 4)] for clue in score.clues[:CLUES_KEPT]],
-    )
+    if score.clues:
+        submission.findings.update(
+            spam_score=score.value,
+            spam_clues=[
+                [clue.token, round(clue.probability, 4)] for clue in score.clues[:CLUES_KEPT]
+            ],
+        )
     return decision
 
 
@@ -93,8 +97,11 @@ def percent(value):
 
 
 def _clues(score):
+    """The strongest clues for the one-line reason. Not the name's and website's: the
+    reason outlives a privacy erase, which empties ``spam_clues`` (comments.privacy)."""
     shown = [
         f"{clue.token[:CLUE_SHOWN_MAX]} {percent(clue.probability)}"
-        for clue in score.clues[:CLUES_IN_REASON]
-    ]
+        for clue in score.clues
+        if not clue.token.startswith(PERSONAL)
+    ][:CLUES_IN_REASON]
     return f"({', '.join(shown)})" if shown else _("(no token it knows)")
