@@ -47,7 +47,7 @@ def test_the_longest_comment_gives_a_bounded_number_of_short_tokens():
 
 
 def test_a_very_long_word_is_one_skip_token():
-    assert comment_tokens(text="x" * 65525) == ["skip:x 65520", "site:none"]
+    assert comment_tokens(text="x" * 65525) == ["site:none", "skip:x 65520"]
 
 
 def test_every_script_gives_words_or_character_pairs():
@@ -68,3 +68,15 @@ def test_emoji_are_tokens_and_never_break_a_word():
 
 def test_a_malformed_link_is_skipped_not_an_error():
     assert "text:broken" in comment_tokens(text="http://[::1 broken", website="http://[")
+
+
+def test_a_long_text_cannot_push_out_the_name_and_website():
+    text = " ".join(f"w{n:x}" for n in range(20000))[:65525]
+    tokens = comment_tokens(text=text, name="Promo", website="https://seo.example")
+    assert {"name:promo", "site:seo.example"} <= set(tokens)
+
+
+def test_a_text_made_to_trip_the_domain_pattern_is_read_at_once():
+    """65,525 characters of "a.b." once took the domain pattern minutes."""
+    assert "text:ab" in comment_tokens(text=("ab.cd." * 11000)[:65525])
+    assert comment_tokens(text=("a.b." * 16382)[:65525]) == ["site:none"]
