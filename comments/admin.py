@@ -43,11 +43,21 @@ MODERATION_ACTIONS = {
 
 # The row buttons, short to fit; a comment has no button for the state it is in.
 ROW_ACTIONS = [("approve", _("Approve")), ("spam", _("Spam")), ("trash", _("Trash"))]
+# A spam row also offers "Not spam": back to moderation, and the spam filter unlearns it.
+NOT_SPAM = ("restore", _("Not spam"))
+ROW_ACTION_SPOKEN = {"restore": _("Mark as not spam")}  # "… the comment by Ivan"
 ROW_ACTION_DONE = {
     Comment.Status.APPROVED: "approve",
     Comment.Status.SPAM: "spam",
     Comment.Status.TRASH: "trash",
 }
+
+
+def _row_actions(comment):
+    actions = [
+        (name, label) for name, label in ROW_ACTIONS if name != ROW_ACTION_DONE.get(comment.status)
+    ]
+    return [*actions, NOT_SPAM] if comment.status == Comment.Status.SPAM else actions
 
 
 def _bulk(name):
@@ -199,7 +209,8 @@ class CommentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("target")
 
     def get_list_display(self, request):
-        """The columns, then one-click Approve, Spam and Trash for each row.
+        """The columns, then one-click Approve, Spam and Trash for each row (and Not spam
+        for a spam one).
 
         The list is one ``<form>``, so each button posts it to that comment's own
         moderation URL (``formaction``), with this page's address to come back to.
@@ -214,9 +225,8 @@ class CommentAdmin(admin.ModelAdmin):
                 'aria-label="{} the comment by {}">{}</button>',
                 (
                     (reverse(f"admin:comments_comment_{name}", args=[comment.pk]), back,
-                     label, comment.name, label)
-                    for name, label in ROW_ACTIONS
-                    if name != ROW_ACTION_DONE.get(comment.status)
+                     ROW_ACTION_SPOKEN.get(name, label), comment.name, label)
+                    for name, label in _row_actions(comment)
                 ),
             )  # fmt: skip
 

@@ -163,3 +163,16 @@ def test_retrain_learns_comments_that_arrived_moderated(db):
     spam_retrain()
     assert totals() == (1, 1)
     assert token_counts("text:topic") is None
+
+
+def test_a_spam_rows_not_spam_button_unlearns_it(client, author):
+    comment = _pending()
+    _row_button(client, comment, "spam")
+    page = client.get(LIST_URL, {"status": "spam"}).content.decode()
+    restore = reverse("admin:comments_comment_restore", args=[comment.pk])
+    assert f'formaction="{restore}?' in page
+    assert 'aria-label="Mark as not spam the comment by' in page
+    _row_button(client, comment, "restore")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert totals() == (0, 0)
