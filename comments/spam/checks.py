@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from comments.checks import Decision, Verdict
 from comments.models import Comment
 from comments.spam.store import comment_score
+from comments.spam.tokens import TEXT_READ
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,10 @@ def spam_filter(submission, conf):
 
 
 def _policy(scored, submission, conf):
-    if not scored.score.clues:
-        return None  # Not one token it has learned: the filter has no view to give.
-    value, warm = scored.score.value, scored.decisions >= conf.spam_warmup_decisions
-    words = {"score": percent(value), "clues": _clues(scored.score)}
-    if value >= conf.spam_threshold / 100:
+    value, known = scored.score.value, bool(scored.score.clues)
+    warm = scored.decisions >= conf.spam_warmup_decisions
+    words = {"score": percent(value), "clues": _clues(scored.score), "read": TEXT_READ}
+    if known and value >= conf.spam_threshold / 100:
         if warm:
             return Decision(Verdict.SPAM, _("Spam: scored %(score)s %(clues)s") % words)
         words["needed"] = conf.spam_warmup_decisions
@@ -68,6 +68,13 @@ def _policy(scored, submission, conf):
             _("Held: scored %(score)s, spam once the filter has learned %(needed)d %(clues)s")
             % words,
         )
+    if len(submission.text) > TEXT_READ:
+        return Decision(
+            Verdict.HOLD,
+            _("Held: longer than the %(read)d characters the spam filter reads") % words,
+        )
+    if not known:
+        return None  # Not one token it has learned: the filter has no view to give.
     if value >= conf.spam_hold_threshold / 100:
         return Decision(
             Verdict.HOLD, _("Held: the spam filter is unsure, %(score)s %(clues)s") % words

@@ -16,8 +16,8 @@ from comments.spam.tokens import comment_tokens
 
 LABELS = {"spam": True, "1": True, "ham": False, "0": False}
 REQUIRED = ("text", "label")
-# An email with its attachments can run to megabytes; the tokens only read the first
-# 65,525 characters (comments.spam.tokens.TEXT_MAX) of it anyway.
+# An email with its attachments can run to megabytes; the tokens only read its first
+# 20,000 characters (comments.spam.tokens.TEXT_READ) of it anyway.
 FIELD_MAX = 16 * 1024 * 1024
 
 

@@ -18,8 +18,11 @@ import unicodedata
 from itertools import islice
 from urllib.parse import urlsplit
 
-# The comment model's bound (WordPress's); text from elsewhere (spam_eval) is cut there too.
-TEXT_MAX = 65525
+# Characters of a text the filter reads: some 3,000 words, far more than a reader's
+# comment says, and the cost of the 65,525 a comment may hold divided by three (every
+# pass over Chinese or emoji costs about a millisecond per 65,000). A longer comment is
+# held for the author (comments.spam.checks), so nothing hides past the end.
+TEXT_READ = 20000
 # Distinct tokens kept from one comment, first seen first: scoring and learning stay one
 # bounded query, whatever arrives. A real comment has tens to a few hundred, and the
 # classifier weighs at most 150 of them; looking up 1,000 took ten times as long as 150
@@ -88,11 +91,11 @@ def comment_tokens(*, text, name="", website=""):
 
     The name's and the website's come first, so a long text cannot push them out.
     """
-    found = dict.fromkeys(_word_tokens("name", normalize(name[:TEXT_MAX])))
-    website = normalize(website[:TEXT_MAX]).strip()
+    found = dict.fromkeys(_word_tokens("name", normalize(name[:TEXT_READ])))
+    website = normalize(website[:TEXT_READ]).strip()
     site = list(_host_tokens("site", _host(website))) if website else []
     found.update(dict.fromkeys(site or ["site:none"]))
-    for token in _text_tokens(normalize(text[:TEXT_MAX])):
+    for token in _text_tokens(normalize(text[:TEXT_READ])):
         found[token[:TOKEN_MAX]] = None
         if len(found) >= MAX_TOKENS:
             break

@@ -186,3 +186,19 @@ def test_any_text_sent_from_the_form_is_saved_not_an_error(client, post, name):
     response = client.post(comment_endpoint(), data)
     assert response.status_code == 303
     assert Comment.objects.filter(email=f"{name}@example.org").exists()
+
+
+def test_a_comment_longer_than_the_filter_reads_waits_for_the_author(post):
+    """Nothing hides past the end: 20,000 harmless characters, then the pitch."""
+    taught()
+    CommentFactory(
+        name="Adrian",
+        email="adrian@example.org",
+        created_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    text = (HAMMY + " ") * 260 + SPAMMY
+    comment = submit(post, name="Adrian", email="adrian@example.org", text=text)
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason == (
+        "Held: longer than the 20000 characters the spam filter reads"
+    )
