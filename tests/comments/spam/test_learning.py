@@ -6,6 +6,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.spam.models import SpamLesson
 from comments.spam.training import spam_retrain
+from freshness import version
 from tests.comments.spam.helpers import taught, token_counts, totals
 from tests.factories import CommentFactory
 
@@ -176,3 +177,11 @@ def test_a_spam_rows_not_spam_button_unlearns_it(client, author):
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert totals() == (0, 0)
+
+
+def test_retraining_leaves_the_readers_page_caches_alone(db):
+    """The filter's tables are no reader's page: writing them moves no content version."""
+    taught()
+    before = version.current()
+    spam_retrain()
+    assert version.current() == before
