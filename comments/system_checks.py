@@ -7,6 +7,7 @@ only when a reader sends a comment, the author replies, or someone opens the pag
 
 from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
@@ -35,7 +36,21 @@ def comments_configuration(app_configs=None, **kwargs):
         *_author_name_hook(getattr(settings, "COMMENTS_AUTHOR_NAME", "")),
         *_privacy_hooks("COMMENTS_PRIVACY_EXPORTERS", conf.privacy_exporters, "comments.E008"),
         *_privacy_hooks("COMMENTS_PRIVACY_ERASERS", conf.privacy_erasers, "comments.E009"),
+        *_spam_thresholds(conf),
     ]
+
+
+def _spam_thresholds(conf):
+    """The admin's form refuses a hold score at or above the spam score; the environment
+    cannot be asked, so ``check`` says it: nothing would ever be held as unsure."""
+    if conf.spam_hold_threshold >= conf.spam_threshold:
+        yield checks.Warning(
+            f"COMMENTS_SPAM_HOLD_THRESHOLD ({conf.spam_hold_threshold}) is not below "
+            f"COMMENTS_SPAM_THRESHOLD ({conf.spam_threshold}): the spam filter holds nothing "
+            "as unsure.",
+            hint="Set the hold score below the spam score (SpamBayes uses 20 and 90).",
+            id="comments.W001",
+        )
 
 
 def _privacy_hooks(setting, paths, error_id):
