@@ -3,8 +3,9 @@
 A score at or above the spam threshold sends the comment to spam; between the two
 thresholds it waits for the author; below, or when the comment holds no token it has
 learned, the other rules decide, unless the author chose to publish a newcomer's
-comment the filter trusts. Until the filter has learned
-the warm-up's worth of decisions it never sends to spam nor publishes: it holds.
+comment the filter trusts. Until the filter has learned the warm-up's worth of
+decisions it never sends to spam nor publishes: it holds. A comment longer than the
+filter reads (``tokens.TEXT_READ``) waits for the author unless it is spam already.
 
 The score and its strongest tokens are the decision's reason, and are kept on the
 comment whatever decides it (``spam_score``, ``spam_clues``), for the admin to show.
