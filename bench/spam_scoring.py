@@ -1,7 +1,7 @@
 """How long the spam filter takes per comment once it has learned 100,000 decisions.
 
     .venv/bin/python bench/spam_scoring.py                  # a throwaway SQLite file
-    DATABASE_URL=postgres://... .venv/bin/python bench/spam_scoring.py --keep
+    DATABASE_URL=postgres://... .venv/bin/python bench/spam_scoring.py
 
 Builds a database of its own (a SQLite file in a temporary folder unless DATABASE_URL
 names one; never the site's), stores 100,000 moderated comments whose words follow a
@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -171,6 +172,8 @@ def main(keep):
     )
     if keep:
         print(f"kept: {os.environ['DATABASE_URL']}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder)  # a PostgreSQL database named by DATABASE_URL is left as is
 
 
 if __name__ == "__main__":
