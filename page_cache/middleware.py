@@ -116,6 +116,9 @@ class PageCacheMiddleware:
         page = _recent.get(key)
         if page is None:
             page = cache.get(key)
+            # Its own moment, not the backend's: the copy held elsewhere expires with it.
+            if page is not None and page.expires_at <= time.time():
+                page = None
             if page is not None:
                 _recent.keep(key, page)
         if page is not None:
